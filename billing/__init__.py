@@ -1,0 +1,1 @@
+"""Plans, seats and (later) the Stripe gateway and webhooks."""

@@ -1,0 +1,37 @@
+"""Base API views. The scoped queryset is the only way to reach data (after PostHog).
+
+Subclasses declare `scoped_queryset(self)`, which must filter by what `self.request.user` may see;
+overriding `get_queryset` or `get_object` is refused when the class is defined. An escape hatch, if
+one is ever needed, must be named `dangerously_*` so that it stands out in review.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from rest_framework import generics, views
+
+
+class ScopedQuerysetError(TypeError):
+    pass
+
+
+class WorkspaceAPIView(views.APIView):
+    """A view of the workspace API: tenant-routed, authenticated, in the one error shape."""
+
+
+class ScopedGenericAPIView(generics.GenericAPIView):
+    """Reads go through `scoped_queryset`; objects outside it answer 404 like absent ones."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for forbidden in ("get_queryset", "get_object"):
+            if forbidden in cls.__dict__:
+                raise ScopedQuerysetError(
+                    f"{cls.__name__} overrides {forbidden}; implement scoped_queryset() instead."
+                )
+
+    def scoped_queryset(self) -> QuerySet:
+        raise NotImplementedError(f"{type(self).__name__} must implement scoped_queryset()")
+
+    def get_queryset(self) -> QuerySet:
+        return self.scoped_queryset()

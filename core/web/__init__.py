@@ -1,0 +1,1 @@
+"""The shell of the web UI: base layout, navigation, our CSS, health endpoints."""

@@ -1,0 +1,19 @@
+"""URLs of a workspace host ({slug}.{base domain})."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from core.web import health, views as web_views
+
+handler404 = "guanxi.errors.not_found"
+handler500 = "guanxi.errors.server_error"
+
+urlpatterns = [
+    path("", web_views.home, name="home-root"),
+    path("", include(("core.web.urls", "web"))),
+    path("", include("core.users.urls")),
+    path("api/v1/", include(("core.api.urls", "api"))),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+]
