@@ -1,0 +1,99 @@
+"""Session-wide test set-up: one real PostgreSQL (embedded or DATABASE_URL), migrated once, with two
+workspaces — alpha and beta — created once through the real signup and reused by every test.
+
+Most tests use pytest-django's `db` fixture: each test runs in a transaction that is rolled back, so
+anything a test creates (users, even whole workspaces) disappears. Tests that need data committed —
+threads racing, a Celery worker, a browser talking to a live server — use `committed_db` and remove
+what they made with `drop_workspace`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tests.factories import WORKSPACES, drop_workspace, ensure_workspace
+
+pytest_plugins = ["tests.browser_fixtures", "tests.celery_fixtures"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("migrate_platform", verbosity=0)
+        for spec in WORKSPACES.values():
+            ensure_workspace(spec)
+        connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_and_clean_cache(settings):
+    """Every test starts in the public schema with an empty cache (throttle counters)."""
+    settings.EMAIL_BACKEND = "guanxi.mail.CeleryEmailBackend"
+    cache.clear()
+    yield
+    connection.set_schema_to_public()
+    cache.clear()
+
+
+@pytest.fixture
+def committed_db(django_db_setup, django_db_blocker):
+    """Real commits, visible to other connections; the test must clean up (see drop_workspace)."""
+    with django_db_blocker.unblock():
+        yield
+        connection.set_schema_to_public()
+
+
+@pytest.fixture
+def alpha(db):
+    from tenants.models import Tenant
+
+    return Tenant.objects.get(slug="alpha")
+
+
+@pytest.fixture
+def beta(db):
+    from tenants.models import Tenant
+
+    return Tenant.objects.get(slug="beta")
+
+
+def _host(slug: str) -> str:
+    return f"{slug}.localhost"
+
+
+@pytest.fixture
+def public_client(db) -> Client:
+    return Client(HTTP_HOST="localhost")
+
+
+@pytest.fixture
+def public_api(db) -> APIClient:
+    return APIClient(HTTP_HOST="localhost")
+
+
+@pytest.fixture
+def client_alpha(alpha) -> Client:
+    return Client(HTTP_HOST=_host("alpha"))
+
+
+@pytest.fixture
+def client_beta(beta) -> Client:
+    return Client(HTTP_HOST=_host("beta"))
+
+
+@pytest.fixture
+def api_alpha(alpha) -> APIClient:
+    return APIClient(HTTP_HOST=_host("alpha"))
+
+
+@pytest.fixture
+def api_beta(beta) -> APIClient:
+    return APIClient(HTTP_HOST=_host("beta"))
+
+
+__all__ = ["drop_workspace"]
