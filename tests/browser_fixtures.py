@@ -19,7 +19,7 @@ CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/b
 
 def chromium_path() -> str | None:
     configured = os.environ.get("GUANXI_CHROMIUM")
-    if configured:
+    if configured and os.path.exists(configured):
         return configured
     for candidate in CHROMIUM_CANDIDATES:
         if shutil.which(candidate):
