@@ -191,15 +191,26 @@ def invitation_create(*, actor: User, email: str, role: str = Role.MEMBER, base_
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
     url = f"{base_url.rstrip('/')}/invite/{raw}/"
-    tenant = getattr(connection, "tenant", None)
-    context = {"inviter": actor, "workspace": getattr(tenant, "name", ""), "url": url, "role": Role(role).label,
-               "days": INVITATION_LIFETIME.days}
-    with translation.override(getattr(tenant, "default_language", None) or actor.language or "zh-hans"):
-        subject = _("%(inviter)s invited you to %(workspace)s on Guanxi") % {
-            "inviter": actor.name, "workspace": context["workspace"]}
-        body = render_to_string("users/email/invitation.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+    from .tasks import send_invitation_email
+
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, url))
     return CreatedInvitation(invitation=invitation, url=url)
+
+
+def invitation_send_email(*, invitation: Invitation, url: str) -> Invitation:
+    """Email the invitation in the workspace's language and note when it left."""
+    tenant = getattr(connection, "tenant", None)
+    inviter = invitation.invited_by
+    context = {"inviter": inviter, "workspace": getattr(tenant, "name", ""), "url": url,
+               "role": Role(invitation.role).label, "days": INVITATION_LIFETIME.days}
+    with translation.override(getattr(tenant, "default_language", None) or "zh-hans"):
+        subject = _("%(inviter)s invited you to %(workspace)s on Guanxi") % {
+            "inviter": inviter.name if inviter else "Guanxi", "workspace": context["workspace"]}
+        body = render_to_string("users/email/invitation.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])
+    return invitation
 
 
 def invitation_for_token(raw: str) -> Invitation | None:
