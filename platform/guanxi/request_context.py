@@ -46,21 +46,21 @@ class RequestIdMiddleware:
         started = time.monotonic()
         try:
             response = self.get_response(request)
+            response["X-Request-ID"] = rid
+            access_log.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                    "host": request.META.get("HTTP_HOST", ""),
+                },
+            )
+            return response
         finally:
             request_id_var.reset(token)
-        response["X-Request-ID"] = rid
-        access_log.info(
-            "request",
-            extra={
-                "method": request.method,
-                "path": request.path,
-                "status": response.status_code,
-                "duration_ms": round((time.monotonic() - started) * 1000, 1),
-                "host": request.get_host() if hasattr(request, "tenant") else request.META.get("HTTP_HOST", ""),
-            },
-        )
-        user_id_var.reset(user_token)
-        return response
+            user_id_var.reset(user_token)
 
 
 class LogContextMiddleware:
