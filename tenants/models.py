@@ -99,6 +99,9 @@ class TenantStatusChange(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: {self.from_status} → {self.to_status}"
+
 
 class OpsAction(models.Model):
     """What provider staff did in the ops console: who, when, to which workspace, why."""
@@ -112,3 +115,6 @@ class OpsAction(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.tenant_id} by {self.actor_id}"

@@ -3,7 +3,8 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from core.web import health, views as web_views
+from core.web import health
+from core.web import views as web_views
 
 handler404 = "guanxi.errors.not_found"
 handler500 = "guanxi.errors.server_error"
