@@ -48,8 +48,14 @@ def up(args: list[str]) -> int:
 
     database_config()  # starts the embedded PostgreSQL when DATABASE_URL is unset, and exports it
     os.environ.setdefault("GUANXI_PUBLIC_URL", f"http://localhost:{options.port}")
+    stopping = False
+
+    def stop(*_):
+        nonlocal stopping
+        stopping = True
+
     _manage("migrate", "--verbosity", "0")
-    _manage("demo")
+    demo = subprocess.run([sys.executable, "-m", "guanxi.cli", "demo"], check=True, capture_output=True, text=True)
     _manage("collectstatic", "--noinput", "--verbosity", "0")
 
     commands = [
@@ -62,18 +68,11 @@ def up(args: list[str]) -> int:
             ["celery", "-A", "guanxi", "beat", "--loglevel", "INFO"],
         ]
     bindir = os.path.dirname(sys.executable)
-    processes = [subprocess.Popen([os.path.join(bindir, cmd[0]), *cmd[1:]]) for cmd in commands]
-    print(f"\nGuanxi is running: http://localhost:{options.port}/   (Ctrl-C stops it)\n", flush=True)
-    _manage("demo")
-
-    stopping = False
-
-    def stop(*_):
-        nonlocal stopping
-        stopping = True
-
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    processes = [subprocess.Popen([os.path.join(bindir, cmd[0]), *cmd[1:]]) for cmd in commands]
+    print(f"\nGuanxi is running: http://localhost:{options.port}/   (Ctrl-C stops it)", flush=True)
+    print(demo.stdout, flush=True)
     try:
         while not stopping:
             for proc in processes:
