@@ -27,7 +27,8 @@ class InvalidTransition(ValueError):
     def __init__(self, from_status: str, to_status: str):
         self.from_status, self.to_status = from_status, to_status
         super().__init__(
-            _("A workspace cannot go from %(from)s to %(to)s.") % {"from": from_status, "to": to_status}
+            _("A workspace cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": TenantStatus(from_status).label, "to": TenantStatus(to_status).label}
         )
 
 

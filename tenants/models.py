@@ -66,6 +66,13 @@ class Tenant(TenantMixin):
         return self.status in {TenantStatus.SUSPENDED, TenantStatus.CANCELLED}
 
     @property
+    def plan_name(self) -> str:
+        from billing.plans import plan_by_key
+
+        plan = plan_by_key(self.plan)
+        return str(plan.name) if plan else self.plan
+
+    @property
     def seats(self) -> int:
         return int(self.usage.get("active_users", 0))
 
@@ -90,8 +97,8 @@ class TenantStatusChange(models.Model):
     """Every status transition, with who made it and why (append-only)."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=20)
-    to_status = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20, choices=TenantStatus.choices)
+    to_status = models.CharField(max_length=20, choices=TenantStatus.choices)
     actor = models.CharField(max_length=200, help_text="Staff email, 'billing' or 'system'.")
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -108,7 +115,11 @@ class OpsAction(models.Model):
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     tenant = models.ForeignKey(Tenant, on_delete=models.SET_NULL, null=True, related_name="ops_actions")
-    action = models.CharField(max_length=40)
+    class Kind(models.TextChoices):
+        SUSPEND = "suspend", _("Suspend")
+        RESUME = "resume", _("Resume")
+
+    action = models.CharField(max_length=40, choices=Kind.choices)
     reason = models.TextField()
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -88,7 +88,10 @@ def tenant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect("ops:tenant", pk=pk)
     try:
         operations[action](actor=request.user, tenant=tenant, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Done: %(action)s %(name)s.") % {"action": action, "name": tenant.name})
+        if action == "suspend":
+            messages.success(request, _("%(name)s is suspended and read-only.") % {"name": tenant.name})
+        else:
+            messages.success(request, _("%(name)s is resumed.") % {"name": tenant.name})
     except InvalidTransition as error:
         messages.error(request, str(error))
     return redirect("ops:tenant", pk=pk)

@@ -15,14 +15,12 @@ def celery_worker(committed_db):
     from guanxi.celery import app
 
     app.conf.task_always_eager = False
-    app.conf.result_backend = "cache+memory://"
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING",
                           shutdown_timeout=10) as worker:
             yield worker
     finally:
         app.conf.task_always_eager = True
-        app.conf.result_backend = None
 
 
 def wait_for(predicate: Callable[[], object], timeout: float = 10.0, interval: float = 0.05):

@@ -11,9 +11,13 @@ from django.utils import timezone, translation
 
 
 def preferred_language(request: HttpRequest, user=None) -> str:
+    """The user's setting, else the language picked in the footer, else the workspace's, else the browser's."""
     user = user if user is not None else getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.language:
         return user.language
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen and translation.check_for_language(chosen) and chosen in dict(settings.LANGUAGES):
+        return chosen
     tenant = getattr(request, "tenant", None)
     if tenant is not None and getattr(tenant, "default_language", "") and not getattr(request, "is_public", False):
         return tenant.default_language

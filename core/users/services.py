@@ -50,7 +50,8 @@ def _clean_email(email: str, field: str = "email") -> str:
 def _clean_role(role: str) -> str:
     if role not in Role.values:
         raise ValidationError({"role": ValidationError(
-            _("Unknown role “%(role)s”. Choose one of: %(roles)s.") % {"role": role, "roles": ", ".join(Role.values)},
+            _("Unknown role “%(role)s”. Choose one of: %(roles)s.") % {
+                "role": role, "roles": ", ".join(f"{value} ({label})" for value, label in Role.choices)},
             code="invalid_choice")})
     return role
 

@@ -177,3 +177,18 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("web:home")
     return render(request, "users/invitation_accept.html", {"form": form, "invitation": invitation},
                   status=400 if form.errors else 200)
+
+
+@require_POST
+def set_language_view(request: HttpRequest) -> HttpResponse:
+    """The footer's language switch: remembered in a cookie, and in the profile of a logged-in user."""
+    from django.conf import settings
+    from django.views.i18n import set_language
+
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and language in dict(settings.LANGUAGES) and \
+            not getattr(request, "is_public", True) and not getattr(request.tenant, "is_read_only", False):
+        services.user_update_profile(user=user, language=language)
+    return response

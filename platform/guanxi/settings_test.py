@@ -9,6 +9,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_TASK_ALWAYS_EAGER = True
+CELERY_RESULT_BACKEND = "cache+memory://"  # lets worker tests read task results in-process
 CELERY_TASK_EAGER_PROPAGATES = True
 GUANXI_DELIVERY_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 GUANXI_PUBLIC_URL = "http://localhost"

@@ -1,8 +1,8 @@
 """URLs of a workspace host ({slug}.{base domain})."""
 
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from core.users.views import set_language_view
 from core.web import health
 from core.web import views as web_views
 
@@ -14,7 +14,7 @@ urlpatterns = [
     path("", include(("core.web.urls", "web"))),
     path("", include("core.users.urls")),
     path("api/v1/", include(("core.api.urls", "api"))),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", set_language_view, name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]

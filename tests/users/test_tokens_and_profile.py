@@ -86,3 +86,13 @@ def test_language_comes_from_user_then_workspace_then_browser(client_alpha, clie
 def test_public_site_follows_the_browser(public_client):
     assert public_client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")["Content-Language"] == "zh-hans"
     assert public_client.get("/", HTTP_ACCEPT_LANGUAGE="en-US")["Content-Language"] == "en"
+
+
+def test_footer_language_switch_beats_workspace_default_and_is_saved_for_users(client_alpha, alpha):
+    client_alpha.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert client_alpha.get("/login/")["Content-Language"] == "en"
+    make_user(alpha, role="member", email="switcher@alpha.test")
+    client_alpha.post("/login/", {"email": "switcher@alpha.test", "password": PASSWORD})
+    client_alpha.post("/i18n/setlang/", {"language": "zh-hans", "next": "/home/"})
+    with schema_context(alpha.schema_name):
+        assert User.objects.get(email="switcher@alpha.test").language == "zh-hans"
