@@ -46,7 +46,7 @@ def _free_port() -> int:
 def _get(url: str, host: str) -> tuple[int, str]:
     request = urllib.request.Request(url, headers={"Host": host})
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (loopback only)
+        with urllib.request.urlopen(request, timeout=5) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
@@ -73,7 +73,7 @@ def test_up_starts_database_web_worker_and_demo_then_stops_on_ctrl_c():
                 if "Ops console:" in line and any("Guanxi is running" in seen for seen in output):
                     break
             text = "".join(output)
-            assert "Guanxi is running: http://localhost:%d/" % port in text, text[-3000:]
+            assert f"Guanxi is running: http://localhost:{port}/" in text, text[-3000:]
             assert "owner@demo.guanxi.localhost / guanxi-demo-2026" in text
             base = f"http://127.0.0.1:{port}"
             for _ in range(50):
