@@ -19,7 +19,7 @@ from .models import Tenant
 ACTIVITY_RESOLUTION = timedelta(minutes=5)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # a read-only workspace still lets people log in and out
-READ_ONLY_EXEMPT_PATHS = ("/login/", "/logout/", "/api/v1/auth/token")
+READ_ONLY_EXEMPT_PATHS = ("/login/", "/logout/", "/api/v1/auth/token", "/i18n/setlang/")
 
 
 class WorkspaceMiddleware(TenantMainMiddleware):

@@ -82,6 +82,14 @@ def clone_template_into(schema_name: str) -> None:
     ReusingCloneSchema().clone_schema(template_name(), schema_name, "DATA")
 
 
+def public_is_current() -> bool:
+    """Cached per process once true, like `template_is_current`: /readyz is polled often."""
+    if _CURRENT_CACHE.get("public"):
+        return True
+    _CURRENT_CACHE["public"] = not pending_public_migrations()
+    return _CURRENT_CACHE["public"]
+
+
 def pending_public_migrations() -> list[str]:
     """Migrations of shared apps not yet applied to the public schema."""
     with schema_context("public"):

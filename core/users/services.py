@@ -79,6 +79,8 @@ def user_create(*, actor: User, email: str, name: str, role: str = Role.MEMBER, 
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": ValidationError(_("Enter the user's name."), code="required")})
+    if language not in ("", "zh-hans", "en"):
+        raise ValidationError({"language": ValidationError(_("Choose 中文 or English."), code="invalid_choice")})
     try:
         validate_password(password, User(email=email, name=name))
     except ValidationError as error:
