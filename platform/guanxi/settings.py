@@ -44,6 +44,10 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "core.users",
+    "core.crypto",
+    "core.access",
+    "core.audit",
+    "core.records",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 EXTRA_TENANT_APPS = env.get_list("GUANXI_EXTRA_TENANT_APPS", "")  # test-only probe apps

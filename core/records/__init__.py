@@ -1,0 +1,1 @@
+"""The CRM records: accounts, contacts, leads, deals, products, activities, tasks, tickets, campaigns."""
