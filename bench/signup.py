@@ -93,6 +93,34 @@ def prepare_environment(data_dir: Path) -> str:
     return f"DATABASE_URL server, separate database `{BENCH_DATABASE}`"
 
 
+def use_this_checkout() -> None:
+    """Import the project from this checkout, in this process and its children.
+
+    An editable install made before a package gained its `__init__.py` resolves that package as an
+    empty namespace from any folder but the repository root; putting the checkout first on the path
+    (the repository root and `platform/`, which holds the package `guanxi`) avoids depending on it.
+    The standard library's `platform` still wins over the `platform/` folder, which has no `__init__.py`.
+    """
+    entries = [str(REPO), str(REPO / "platform")]
+    sys.path[:0] = [entry for entry in entries if entry not in sys.path]
+    existing = os.environ.get("PYTHONPATH", "")
+    os.environ["PYTHONPATH"] = os.pathsep.join(entries + ([existing] if existing else []))
+
+
+def source_revision() -> str:
+    """The commit measured, and whether the working tree differed from it."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                                text=True, timeout=10)
+        if commit.returncode != 0:
+            return "unknown (not a git checkout)"
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
+                               capture_output=True, text=True, timeout=30).stdout.strip()
+        return commit.stdout.strip() + (" + uncommitted changes" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
 def _with_database(url: str, name: str) -> str:
     parts = urllib.parse.urlsplit(url)
     return urllib.parse.urlunsplit(parts._replace(path="/" + name))
@@ -165,6 +193,21 @@ def migration_counts() -> dict[str, Any]:
     per_app = Counter(app for app, _name in loader.disk_migrations if app in tenant_labels)
     return {"tenant_apps_total": sum(per_app.values()), "tenant_apps_per_app": dict(sorted(per_app.items())),
             "all_apps_total": len(loader.disk_migrations)}
+
+
+def analyze_database() -> None:
+    """Fresh statistics, including the system catalogs that clone_schema() queries.
+
+    On a brand-new database the catalog statistics are those of initdb; while they are stale the
+    planner picks slow plans for clone_schema()'s catalog queries once ~18 workspaces exist (about
+    1.4 s per clone instead of 0.2 s, until ~30 exist). Autovacuum fixes this within its naptime
+    (60 s) in a live database; a benchmark creating a workspace every second outruns it.
+    `--raw-catalog-stats` skips this to show the effect.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def workspace_count() -> int:
@@ -438,6 +481,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--deadline", type=int, default=1800, help="give up after this many seconds")
     parser.add_argument("--keep", action="store_true", help="keep the data folder / bench database")
+    parser.add_argument("--raw-catalog-stats", action="store_true",
+                        help="do not ANALYZE after migrate (shows the stale-catalog-statistics effect)")
     args = parser.parse_args()
 
     def on_deadline(*_):
@@ -459,9 +504,7 @@ def main() -> int:
     try:
         database_kind = prepare_environment(data_dir)
         log(f"data folder {data_dir}; database: {database_kind}")
-        # like `make`/`guanxi up`, work from the repository root: the editable install alone may not
-        # resolve every package from another folder (see docs/performance.md)
-        sys.path.append(str(REPO))
+        use_this_checkout()
         import django
 
         t0 = time.perf_counter()
@@ -471,6 +514,9 @@ def main() -> int:
 
         migrate_seconds = run_migrate(timeout=600)
         log(f"`guanxi migrate` took {migrate_seconds:.1f}s")
+        if not args.raw_catalog_stats:
+            analyze_database()
+            log("ANALYZE after migrate (what autovacuum does in a database that has been up a minute)")
         migrations = migration_counts()
 
         server = Server(data_dir, args.workers)
@@ -493,6 +539,7 @@ def main() -> int:
         result = {
             "benchmark": "signup: request to usable workspace (signup → token → /me)",
             "started_at": started_at.isoformat(timespec="seconds"),
+            "source": source_revision(),
             "machine": {**machine_description(), "postgresql": pg_version},
             "database": database_kind,
             "server": {"command": f"gunicorn guanxi.wsgi --workers {args.workers} (sync), 127.0.0.1",
@@ -501,6 +548,7 @@ def main() -> int:
             "percentiles": "nearest rank",
             "migrations": migrations,
             "migrate_seconds": round(migrate_seconds, 1),
+            "analyze_after_migrate": not args.raw_catalog_stats,
             "password_hash_ms": password_hash_ms(),
             "warmup_ms": [w["total_ms"] for w in warmup],
             "phase1": phase1,
@@ -516,11 +564,13 @@ def main() -> int:
         machine = result["machine"]
         print()
         print("Guanxi signup benchmark — request to usable workspace (signup → token → /me)")
+        print(f"source: {result['source']}")
         print(f"machine: {machine['nproc']} CPUs ({machine['cpu_model']}), {machine['memory_gib']} GiB, "
               f"Python {machine['python']}, PostgreSQL {pg_version}")
         print(f"migrations of tenant apps: {migrations['tenant_apps_total']} "
               f"{migrations['tenant_apps_per_app']} (all apps: {migrations['all_apps_total']})")
-        print(f"password hash (PBKDF2, Django default): {result['password_hash_ms']} ms")
+        print(f"password hash (PBKDF2, Django default): {result['password_hash_ms']} ms;"
+              f" ANALYZE after migrate: {'yes' if result['analyze_after_migrate'] else 'no'}")
         print_phase("phase 1", phase1)
         print(f"bulk: {bulk['created']} workspaces in {bulk['seconds']} s ({bulk['method']})")
         for label, ms in bulk.get("mean_breakdown_ms", {}).items():

@@ -22,6 +22,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.api.errors import Conflict
+from core.audit.models import AuditAction
+from core.audit.services import audit_record
 
 from .models import ApiToken, Invitation, User, normalize_email
 from .roles import Role, can_grant, can_manage_users
@@ -89,7 +91,10 @@ def user_create(*, actor: User, email: str, name: str, role: str = Role.MEMBER, 
         raise _email_taken(email)
     try:
         with transaction.atomic():
-            return User.objects.create_user(email, password, name=name, role=role, language=language)
+            user = User.objects.create_user(email, password, name=name, role=role, language=language)
+            audit_record(actor=actor, action=AuditAction.USER_CREATED, entity="user", record=user,
+                         changes={"email": (None, email), "role": (None, role)})
+            return user
     except IntegrityError:
         raise _email_taken(email) from None
 
@@ -103,8 +108,12 @@ def user_change_role(*, actor: User, user: User, role: str) -> User:
         if user.role == Role.OWNER and role != Role.OWNER and _owners_left_after(user) == 0:
             raise Conflict(_("The workspace must keep at least one owner. Make someone else owner first."),
                            code="last_owner")
+        old_role = user.role
         user.role = role
         user.save(update_fields=["role"])
+        if old_role != role:
+            audit_record(actor=actor, action=AuditAction.ROLE_CHANGED, entity="user", record=user,
+                         changes={"role": (old_role, role)})
     return user
 
 
@@ -119,13 +128,18 @@ def user_deactivate(*, actor: User, user: User) -> User:
         user.is_active = False
         user.save(update_fields=["is_active"])
         user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        audit_record(actor=actor, action=AuditAction.USER_DEACTIVATED, entity="user", record=user,
+                     changes={"is_active": (True, False)})
     return user
 
 
 def user_reactivate(*, actor: User, user: User) -> User:
     _require_admin(actor)
-    user.is_active = True
-    user.save(update_fields=["is_active"])
+    with transaction.atomic():
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        audit_record(actor=actor, action=AuditAction.USER_REACTIVATED, entity="user", record=user,
+                     changes={"is_active": (False, True)})
     return user
 
 
@@ -189,10 +203,13 @@ def invitation_create(*, actor: User, email: str, role: str = Role.MEMBER, base_
     if User.objects.filter(email=email).exists():
         raise _email_taken(email)
     raw = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        email=email, role=role, digest=ApiToken.digest_of(raw), invited_by=actor,
-        expires_at=timezone.now() + INVITATION_LIFETIME,
-    )
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            email=email, role=role, digest=ApiToken.digest_of(raw), invited_by=actor,
+            expires_at=timezone.now() + INVITATION_LIFETIME,
+        )
+        audit_record(actor=actor, action=AuditAction.INVITATION_SENT, entity="invitation", record=invitation,
+                     changes={"email": (None, email), "role": (None, role)})
     url = f"{base_url.rstrip('/')}/invite/{raw}/"
     from .tasks import send_invitation_email
 
@@ -242,6 +259,8 @@ def invitation_accept(*, raw_token: str, name: str, password: str) -> User:
         invitation.accepted_at = timezone.now()
         invitation.accepted_user = user
         invitation.save(update_fields=["accepted_at", "accepted_user"])
+        audit_record(actor=user, action=AuditAction.USER_CREATED, entity="user", record=user,
+                     changes={"email": (None, user.email), "role": (None, user.role)})
     return user
 
 
@@ -259,7 +278,9 @@ def api_token_create(*, user: User, name: str) -> CreatedToken:
     if len(name) > 100:
         raise ValidationError({"name": ValidationError(_("Use at most 100 characters."), code="max_length")})
     raw = ApiToken.PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, digest=ApiToken.digest_of(raw), hint=raw[:10])
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name, digest=ApiToken.digest_of(raw), hint=raw[:10])
+        audit_record(actor=user, action=AuditAction.TOKEN_CREATED, entity="api_token", record=token)
     return CreatedToken(token=token, raw=raw)
 
 
@@ -267,6 +288,8 @@ def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
     if token.user_id != user.pk:
         raise PermissionDenied()
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        with transaction.atomic():
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit_record(actor=user, action=AuditAction.TOKEN_REVOKED, entity="api_token", record=token)
     return token

@@ -27,6 +27,14 @@ app.conf.update(
             "task": "tenants.tasks.refresh_usage_all",
             "schedule": crontab(minute="*/15"),
         },
+        "send-task-reminders": {
+            "task": "activities.tasks.send_task_reminders_all",
+            "schedule": crontab(minute="*"),
+        },
+        "notify-ticket-sla-breaches": {
+            "task": "service.tasks.notify_sla_breaches_all",
+            "schedule": crontab(minute="*"),
+        },
     },
 )
 app.autodiscover_tasks()

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-ALIASES = {"migrate": "migrate_platform"}
+ALIASES = {"migrate": "migrate_platform", "rotate-field-keys": "rotate_field_keys"}
 
 
 def _setup_env() -> None:

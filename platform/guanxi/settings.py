@@ -18,6 +18,16 @@ _secret = env.get("SECRET_KEY")
 SECRET_KEY_GENERATED = not _secret
 SECRET_KEY = _secret or env.development_secret_key()
 
+# --- field encryption (core.crypto) ---------------------------------------------------------------
+# `keyid:base64url-key,...`, newest first. The blind-index HMAC key is separate because it must never
+# change (a new one would make every stored index unfindable); production sets both.
+_field_keys = env.get("GUANXI_FIELD_KEYS")
+_field_hmac_key = env.get("GUANXI_FIELD_HMAC_KEY")
+GUANXI_FIELD_KEYS_GENERATED = not _field_keys
+GUANXI_FIELD_HMAC_KEY_GENERATED = not _field_hmac_key
+GUANXI_FIELD_KEYS = _field_keys or ("" if PRODUCTION else env.development_field_keys())
+GUANXI_FIELD_HMAC_KEY = _field_hmac_key or ("" if PRODUCTION else env.development_field_hmac_key())
+
 GUANXI_BASE_DOMAIN = env.get("GUANXI_BASE_DOMAIN", "localhost")
 GUANXI_PUBLIC_URL = env.get("GUANXI_PUBLIC_URL", f"http://{GUANXI_BASE_DOMAIN}:8000")
 ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", f".{GUANXI_BASE_DOMAIN},{GUANXI_BASE_DOMAIN},127.0.0.1")
@@ -48,6 +58,10 @@ TENANT_APPS = [
     "core.access",
     "core.audit",
     "core.records",
+    "core.leads",
+    "core.activities",
+    "core.service",
+    "core.campaigns",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 EXTRA_TENANT_APPS = env.get_list("GUANXI_EXTRA_TENANT_APPS", "")  # test-only probe apps
@@ -90,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.users.middleware.UserLanguageMiddleware",
+    "core.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -141,6 +156,8 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Only behind a proxy that sets X-Forwarded-For: the audit log then records its first hop as the client IP.
+GUANXI_TRUST_X_FORWARDED_FOR = env.get_bool("GUANXI_TRUST_X_FORWARDED_FOR", default=False)
 X_FRAME_OPTIONS = "DENY"
 
 # --- cache (throttling, compiled config) ----------------------------------------------------------
@@ -244,5 +261,6 @@ if PRODUCTION:
     from .production_checks import refuse_development_defaults
 
     refuse_development_defaults(
-        debug=DEBUG, secret_generated=SECRET_KEY_GENERATED, allowed_hosts=ALLOWED_HOSTS
+        debug=DEBUG, secret_generated=SECRET_KEY_GENERATED, allowed_hosts=ALLOWED_HOSTS,
+        field_keys_missing=GUANXI_FIELD_KEYS_GENERATED, field_hmac_key_missing=GUANXI_FIELD_HMAC_KEY_GENERATED,
     )

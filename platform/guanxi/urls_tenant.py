@@ -13,6 +13,8 @@ urlpatterns = [
     path("", web_views.home, name="home-root"),
     path("", include(("core.web.urls", "web"))),
     path("", include("core.users.urls")),
+    path("", include("core.audit.urls")),
+    path("", include("core.records.urls")),
     path("api/v1/", include(("core.api.urls", "api"))),
     path("i18n/setlang/", set_language_view, name="set_language"),
     path("healthz", health.healthz, name="healthz"),

@@ -22,8 +22,8 @@ def test_doctor_reports_every_check_ok(db):
     out = StringIO()
     call_command("doctor", stdout=out)
     lines = out.getvalue().splitlines()
-    assert [line.split()[1].rstrip(":") for line in lines] == ["database", "public", "workspace", "secret", "broker",
-                                                   "email", "billing"]
+    assert [line.split()[1].rstrip(":") for line in lines] == ["database", "public", "workspace", "secret", "field",
+                                                   "broker", "email", "billing"]
     assert all(line.startswith("ok") for line in lines), lines
 
 

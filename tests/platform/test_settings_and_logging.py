@@ -37,7 +37,8 @@ def test_production_refuses_development_defaults(env, complaint):
 
 def test_production_starts_with_real_settings():
     result = _import_settings({"GUANXI_ENV": "production", "GUANXI_DEBUG": "false", "SECRET_KEY": "s" * 50,
-                               "ALLOWED_HOSTS": ".crm.example.com", "GUANXI_BASE_DOMAIN": "crm.example.com"})
+                               "ALLOWED_HOSTS": ".crm.example.com", "GUANXI_BASE_DOMAIN": "crm.example.com",
+                               "GUANXI_FIELD_KEYS": "k1:" + "A" * 43, "GUANXI_FIELD_HMAC_KEY": "B" * 43})
     assert result.returncode == 0, result.stderr
 
 

@@ -11,6 +11,7 @@ class Command(BaseCommand):
     help = "Diagnose the installation; exits non-zero when something would break signups or requests."
 
     def handle(self, *args, **options):
+        from core.crypto.health import field_encryption_check
         from tenants.template_schema import pending_public_migrations, pending_template_migrations
 
         failures = 0
@@ -35,6 +36,7 @@ class Command(BaseCommand):
                ("lags behind: " + ", ".join(pending) + " — run `guanxi migrate`") if pending else "current")
         report("secret key", not settings.SECRET_KEY_GENERATED or not settings.PRODUCTION,
                "generated development key" if settings.SECRET_KEY_GENERATED else "from SECRET_KEY")
+        report("field encryption", *field_encryption_check())
         report("broker", True, settings.CELERY_BROKER_URL.split("@")[-1])
         report("email", True, settings.GUANXI_DELIVERY_EMAIL_BACKEND)
         report("billing", True, "Stripe configured" if settings.STRIPE_SECRET_KEY else "off (no STRIPE_SECRET_KEY)")

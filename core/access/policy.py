@@ -1,0 +1,113 @@
+"""Who may see and change which records. Every selector and service asks here; templates never decide.
+
+Roles (core.users.roles.Role):
+- owner, admin: everything.
+- manager: what they own, what members of the teams they manage own, and accounts shared with them.
+- member: what they own and accounts whose member list includes them — with everything under those
+  accounts; can claim accounts from the public pool.
+- viewer: like member, read-only.
+- support: all tickets, and (read-only) the accounts and contacts tickets refer to; activities they write.
+- finance: deals and products (read), accounts' billing fields; never contacts' phones or emails.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.db.models import Q
+
+from core.users.models import User
+from core.users.roles import Role
+
+ALL_ROLES = frozenset(Role.values)
+FULL_ACCESS = frozenset({Role.OWNER, Role.ADMIN})
+READ_ONLY_ROLES = frozenset({Role.VIEWER, Role.FINANCE})
+
+
+class Access:
+    """The access of one user, computed once per request (team membership is one query)."""
+
+    def __init__(self, user: User):
+        self.user = user
+        self.role = user.role if user.is_authenticated and user.is_active else None
+
+    @property
+    def full(self) -> bool:
+        return self.role in FULL_ACCESS
+
+    @cached_property
+    def owner_ids(self) -> frozenset[int]:
+        """Users whose records count as "mine": oneself, plus managed team members for managers."""
+        if self.role is None:
+            return frozenset()
+        ids = {self.user.pk}
+        if self.role == Role.MANAGER:
+            ids |= set(User.objects.filter(teams__manager=self.user).values_list("pk", flat=True))
+        return frozenset(ids)
+
+    def can_write(self) -> bool:
+        return self.role is not None and self.role not in READ_ONLY_ROLES and self.role != Role.SUPPORT
+
+    def may_reveal(self) -> bool:
+        """Roles that may unmask sensitive fields (phones, bank accounts) — each reveal is audited."""
+        return self.role in {Role.OWNER, Role.ADMIN, Role.MANAGER, Role.MEMBER, Role.SUPPORT}
+
+    def sees_contact_details(self) -> bool:
+        """Finance works with money, never with people's phones and emails."""
+        return self.role is not None and self.role != Role.FINANCE
+
+    # --- record scopes as Q objects over each model --------------------------------------------
+    def accounts_q(self, *, write: bool = False) -> Q:
+        from core.records.models import AccountShare
+
+        if self.role is None:
+            return Q(pk__in=[])
+        if self.full:
+            return Q()
+        if write and self.role in (Role.VIEWER, Role.FINANCE, Role.SUPPORT):
+            return Q(pk__in=[])
+        if self.role == Role.FINANCE:
+            return Q()
+        if self.role == Role.SUPPORT:
+            from core.service.models import Ticket
+
+            # tickets bring their accounts into view (service desk); read only, writes stopped above
+            return Q(pk__in=Ticket.objects.values("account_id"))
+        levels = ["write"] if write else ["read", "write"]
+        shared = AccountShare.objects.filter(user_id=self.user.pk, access__in=levels).values("account_id")
+        return Q(owner_id__in=self.owner_ids) | Q(pk__in=shared)
+
+    def under_account_q(self, *, write: bool = False) -> Q:
+        """Contacts and deals: visible with their account, or when the user owns them."""
+        from core.records.models import Account
+
+        if self.role is None:
+            return Q(pk__in=[])
+        if self.full:
+            return Q()
+        if write and self.role in (Role.VIEWER, Role.FINANCE, Role.SUPPORT):
+            return Q(pk__in=[])
+        if self.role in (Role.SUPPORT,):
+            return Q(pk__in=[])
+        accounts = Account.objects.filter(self.accounts_q(write=write)).values("pk")
+        return Q(owner_id__in=self.owner_ids) | Q(account_id__in=accounts)
+
+    def deals_q(self, *, write: bool = False) -> Q:
+        if self.role == Role.FINANCE:
+            return Q() if not write else Q(pk__in=[])
+        return self.under_account_q(write=write)
+
+    def contacts_q(self, *, write: bool = False) -> Q:
+        if self.role == Role.FINANCE:
+            return Q(pk__in=[])
+        if self.role == Role.SUPPORT and not write:
+            from core.service.models import Ticket
+
+            # the people of the accounts tickets refer to; deals stay out (under_account_q is empty for support)
+            return Q(account_id__in=Ticket.objects.values("account_id"))
+        return self.under_account_q(write=write)
+
+    def products_q(self, *, write: bool = False) -> Q:
+        if write:
+            return Q() if self.full else Q(pk__in=[])
+        return Q() if self.role is not None else Q(pk__in=[])

@@ -1,0 +1,1 @@
+"""Activities (calls, meetings, visits, emails, WeChat, notes) and tasks with reminders."""

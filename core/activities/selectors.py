@@ -1,0 +1,136 @@
+"""Reads of activities and tasks, always scoped to what the actor may see (core.access.policy).
+
+An activity or a task is visible with the records it hangs under: to whoever may see its account,
+its contact or its deal, and to its author / assignee / creator (and their manager). Owners and
+admins see all. Support sees the activities they wrote and the tasks given to them; finance sees no
+activities and only the tasks given to them; a viewer reads like a member and changes nothing.
+A link to a lead or a ticket (plain ids for now, see core.activities.models) grants nothing.
+
+Anything outside the scope answers exactly like a row that does not exist (core.records.selectors._get).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from core.access.policy import Access
+from core.records.models import Account, Contact, Deal
+from core.records.selectors import _for_write, _get, contacts, deals
+from core.records.writepath import access_of
+from core.users.models import User
+from core.users.roles import Role
+
+from .models import Activity, Task
+
+NOTHING = Q(pk__in=[])
+
+
+def _linked_q(access: Access, *, write: bool) -> Q:
+    """Rows whose account, contact or deal the actor may see (or change, with `write`)."""
+    visible_accounts = Account.objects.filter(access.accounts_q(write=write)).values("pk")
+    visible_contacts = Contact.objects.filter(access.contacts_q(write=write)).values("pk")
+    visible_deals = Deal.objects.filter(access.deals_q(write=write)).values("pk")
+    return (Q(account_id__in=visible_accounts) | Q(contact_id__in=visible_contacts)
+            | Q(deal_id__in=visible_deals))
+
+
+def activities_q(access: Access, *, write: bool = False) -> Q:
+    """The activities `access` may read, or change with `write` (one Q, so lists stay one query)."""
+    if access.role is None or access.role == Role.FINANCE:
+        return NOTHING  # finance works with money, not with conversations
+    if access.full:
+        return Q()
+    if access.role == Role.SUPPORT:
+        return Q(author_id=access.user.pk)  # the service desk logs its own calls on tickets
+    if write and not access.can_write():
+        return NOTHING  # viewer
+    return Q(author_id__in=access.owner_ids) | _linked_q(access, write=write)
+
+
+def tasks_q(access: Access, *, write: bool = False) -> Q:
+    """The tasks `access` may read, or change with `write`. A task given to someone is theirs to close."""
+    if access.role is None:
+        return NOTHING
+    if access.full:
+        return Q()
+    if access.role in (Role.SUPPORT, Role.FINANCE):
+        return Q(assignee_id=access.user.pk)
+    if write and not access.can_write():
+        return NOTHING  # viewer
+    mine = Q(assignee_id__in=access.owner_ids) | Q(created_by_id__in=access.owner_ids)
+    return mine | _linked_q(access, write=write)
+
+
+def activities(*, actor: User) -> QuerySet[Activity]:
+    """Every activity the actor may read: the base of lists, the API and the timeline."""
+    return Activity.objects.filter(activities_q(access_of(actor)))
+
+
+def tasks(*, actor: User) -> QuerySet[Task]:
+    """Every task the actor may read."""
+    return Task.objects.filter(tasks_q(access_of(actor)))
+
+
+def activity_for_write(*, actor: User, pk: Any) -> Activity:
+    """Visible but not changeable: 403; not visible: the same 404 as an absent activity."""
+    write_qs = Activity.objects.filter(activities_q(access_of(actor), write=True))
+    return _for_write(activities(actor=actor), write_qs, pk, None)
+
+
+def task_for_write(*, actor: User, pk: Any) -> Task:
+    """As `activity_for_write`, for tasks."""
+    write_qs = Task.objects.filter(tasks_q(access_of(actor), write=True))
+    return _for_write(tasks(actor=actor), write_qs, pk, None)
+
+
+def activity_for_read(*, actor: User, pk: Any) -> Activity:
+    """One visible activity, or the 404 an absent one gets."""
+    return _get(activities(actor=actor), pk)
+
+
+def task_for_read(*, actor: User, pk: Any) -> Task:
+    """One visible task, or the 404 an absent one gets."""
+    return _get(tasks(actor=actor), pk)
+
+
+def my_tasks(*, actor: User) -> QuerySet[Task]:
+    """The actor's open tasks, soonest due first (undated ones last)."""
+    return tasks(actor=actor).filter(assignee_id=actor.pk, done=False).order_by(
+        F("due_at").asc(nulls_last=True), "id")
+
+
+def overdue_tasks(*, actor: User, now: dt.datetime | None = None) -> QuerySet[Task]:
+    """Open tasks past their due time among those the actor sees (a manager: the team's), oldest first."""
+    return tasks(actor=actor).filter(overdue_q(now)).order_by("due_at", "id")
+
+
+def overdue_q(now: dt.datetime | None = None) -> Q:
+    """Open and past due: one definition for the selector and the API's `overdue` filter."""
+    return Q(done=False, due_at__lt=now or timezone.now())
+
+
+def account_timeline_activities(*, actor: User, account: Account, limit: int = 50) -> list[Activity]:
+    """The newest `limit` activities of an account for its 360 view, newest first; one query.
+
+    The caller has already checked that the actor may see `account`; the activities are still scoped,
+    so support, for example, sees only their own entries on an account they reach through a ticket.
+    Activities logged on the account's contacts and deals carry the account too (the services fill it).
+    """
+    return list(activities(actor=actor).filter(account_id=account.pk).order_by("-occurred_at", "-id")[:limit])
+
+
+# --- references inside a payload: a field error, same words for absent and hidden ----------------
+
+def contact_for_link(*, actor: User, pk: Any, field: str = "contact") -> Contact:
+    """A contact the actor may change, for linking (core.records.selectors.contact_for_write with `field`)."""
+    write_qs = Contact.objects.filter(merged_into__isnull=True).filter(access_of(actor).contacts_q(write=True))
+    return _for_write(contacts(actor=actor), write_qs, pk, field)
+
+
+def deal_for_link(*, actor: User, pk: Any, field: str = "deal") -> Deal:
+    """A deal the actor may change, for linking (core.records.selectors.deal_for_write with `field`)."""
+    return _for_write(deals(actor=actor), Deal.objects.filter(access_of(actor).deals_q(write=True)), pk, field)

@@ -1,0 +1,1 @@
+"""Campaigns: channel, period, budget, members (leads and contacts), attributed deals, ROI."""

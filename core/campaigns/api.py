@@ -1,0 +1,114 @@
+"""The campaigns API: thin views over core.campaigns.selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api.base import ScopedGenericAPIView
+from core.records.api import SEARCH, RecordDetailView, RecordListView
+from core.records.serializers import deal_out
+from core.records.writepath import access_of
+
+from . import filters, selectors, services
+from . import serializers as out
+from .models import Campaign
+
+
+class _WithMetrics:
+    """Services return the saved row; the answer shows it with its metrics, read back through the selector."""
+
+    request: Request
+
+    def out(self, record: Campaign) -> dict[str, Any]:
+        if not hasattr(record, "lead_count"):
+            record = selectors.campaign_for_read(actor=self.request.user, pk=record.pk)
+        return out.campaign_out(record, access_of(self.request.user))
+
+
+@extend_schema(parameters=[SEARCH], tags=["campaigns"])
+class CampaignListView(_WithMetrics, RecordListView):
+    entity = "campaign"
+    selectors_module = selectors
+    services_module = services
+    out_module = out
+    serializer_class = out.CampaignOut
+    filterset_class = filters.CampaignFilter
+    ordering_fields = ["id", "name", "start_date", "end_date", "budget", "created_at", "updated_at"]
+
+
+@extend_schema(tags=["campaigns"])
+class CampaignDetailView(_WithMetrics, RecordDetailView):
+    entity = "campaign"
+    selectors_module = selectors
+    services_module = services
+    out_module = out
+    serializer_class = out.CampaignOut
+
+
+class MembersIn(serializers.Serializer):
+    leads = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+                                  max_length=services.MAX_MEMBERS_PER_CALL)
+    contacts = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+                                     max_length=services.MAX_MEMBERS_PER_CALL)
+
+
+class _CampaignActionView(_WithMetrics, ScopedGenericAPIView):
+    serializer_class = out.CampaignOut
+
+    def scoped_queryset(self):
+        return selectors.campaigns(actor=self.request.user)
+
+
+@extend_schema(tags=["campaigns"], request=MembersIn)
+class CampaignMembersView(_CampaignActionView):
+    """GET the members the actor may see; POST adds leads and contacts; DELETE removes them."""
+
+    def get(self, request: Request, pk: int) -> Response:
+        members = selectors.campaign_members(actor=request.user, campaign=self.get_object())
+        page = self.paginate_queryset(members)
+        access = access_of(request.user)
+        return self.get_paginated_response([out.member_out(member, access) for member in page])
+
+    def _ids(self, request: Request) -> dict[str, list[int]]:
+        data = MembersIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        return {"lead_ids": data.validated_data["leads"], "contact_ids": data.validated_data["contacts"]}
+
+    def post(self, request: Request, pk: int) -> Response:
+        campaign = self.get_object()
+        added = services.campaign_add_members(actor=request.user, campaign=campaign, **self._ids(request))
+        return Response({"added": added, "campaign": self.out(Campaign(pk=campaign.pk))})
+
+    def delete(self, request: Request, pk: int) -> Response:
+        campaign = self.get_object()
+        removed = services.campaign_remove_members(actor=request.user, campaign=campaign, **self._ids(request))
+        return Response({"removed": removed, "campaign": self.out(Campaign(pk=campaign.pk))})
+
+
+class AttributeIn(serializers.Serializer):
+    deal = serializers.IntegerField()
+
+
+@extend_schema(tags=["campaigns"], request=AttributeIn)
+class CampaignDealsView(_CampaignActionView):
+    """GET the attributed deals the actor may see; POST attributes one more deal (idempotent)."""
+
+    def get(self, request: Request, pk: int) -> Response:
+        found = selectors.campaign_deals(actor=request.user, campaign=self.get_object())
+        page = self.paginate_queryset(found)
+        access = access_of(request.user)
+        return self.get_paginated_response([deal_out(deal, access) for deal in page])
+
+    def post(self, request: Request, pk: int) -> Response:
+        data = AttributeIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        campaign = self.get_object()
+        _link, created = services.campaign_attribute_deal(actor=request.user, campaign=campaign,
+                                                          deal_id=data.validated_data["deal"])
+        return Response({"deal": data.validated_data["deal"], "campaign": self.out(Campaign(pk=campaign.pk))},
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -1,0 +1,71 @@
+"""How campaigns, their members and metrics leave the API. Money is a string, as for deals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rest_framework import serializers
+
+from core.access.policy import Access
+
+from .models import Campaign, CampaignMember
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def campaign_out(campaign: Campaign, access: Access) -> dict[str, Any]:
+    """Needs a campaign from core.campaigns.selectors.campaigns (the metrics are annotations)."""
+    return {
+        "id": campaign.pk,
+        "name": campaign.name,
+        "channel": campaign.channel,
+        "start_date": campaign.start_date,
+        "end_date": campaign.end_date,
+        "budget": str(campaign.budget),
+        "currency": campaign.currency,
+        "status": campaign.status,
+        "description": campaign.description,
+        "owner": campaign.owner_id,
+        "lead_count": campaign.lead_count,
+        "contact_count": campaign.contact_count,
+        "deal_count": campaign.deal_count,
+        "won_amount": _money(campaign.won_amount),
+        "cost_per_lead": _money(campaign.cost_per_lead),
+        "roi": _money(campaign.roi),
+        "custom": campaign.custom,
+        "created_at": campaign.created_at,
+        "updated_at": campaign.updated_at,
+    }
+
+
+def member_out(member: CampaignMember, access: Access) -> dict[str, Any]:
+    lead, contact = member.lead, member.contact
+    return {
+        "id": member.pk,
+        "lead": {"id": lead.pk, "name": lead.name, "company": lead.company, "status": lead.status} if lead else None,
+        "contact": {"id": contact.pk, "name": contact.name, "account": contact.account_id} if contact else None,
+        "added_at": member.added_at,
+    }
+
+
+class CampaignOut(serializers.Serializer):
+    """Documentation of the campaign shape (the API builds it with `campaign_out`)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    channel = serializers.ChoiceField(choices=Campaign.Channel.choices)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(allow_null=True)
+    budget = serializers.CharField(help_text="Decimal as a string, e.g. 10000.00.")
+    currency = serializers.CharField()
+    status = serializers.ChoiceField(choices=Campaign.Status.choices)
+    owner = serializers.IntegerField(allow_null=True)
+    lead_count = serializers.IntegerField()
+    contact_count = serializers.IntegerField()
+    deal_count = serializers.IntegerField()
+    won_amount = serializers.CharField(help_text="Sum of the won attributed deals in the campaign's currency.")
+    cost_per_lead = serializers.CharField(allow_null=True, help_text="budget / lead members; null without leads.")
+    roi = serializers.CharField(allow_null=True, help_text="won_amount / budget, e.g. 2.50; null when budget is 0.")

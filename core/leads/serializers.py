@@ -1,0 +1,64 @@
+"""How leads leave the API: phones masked, as for accounts and contacts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from core.access.policy import Access
+from core.records.normalize import mask_phone
+
+from .models import Lead
+
+
+def lead_out(lead: Lead, access: Access) -> dict[str, Any]:
+    data = {
+        "id": lead.pk,
+        "company": lead.company,
+        "name": lead.name,
+        "title": lead.title,
+        "phones": [mask_phone(phone) for phone in lead.phones],
+        "emails": lead.emails,
+        "source": lead.source,
+        "grade": lead.grade,
+        "score": lead.score,
+        "status": lead.status,
+        "disqualified_reason": lead.disqualified_reason,
+        "owner": lead.owner_id,
+        "in_pool": lead.owner_id is None,
+        "converted": lead.converted_at is not None,
+        "converted_account": lead.converted_account_id,
+        "converted_contact": lead.converted_contact_id,
+        "converted_deal": lead.converted_deal_id,
+        "converted_at": lead.converted_at,
+        "custom": lead.custom,
+        "created_at": lead.created_at,
+        "updated_at": lead.updated_at,
+    }
+    if not access.sees_contact_details():
+        for key in ("phones", "emails"):
+            data.pop(key)
+    return data
+
+
+class LeadOut(serializers.Serializer):
+    """Documentation of the lead shape (the API builds it with `lead_out`)."""
+
+    id = serializers.IntegerField()
+    company = serializers.CharField()
+    name = serializers.CharField()
+    phones = serializers.ListField(child=serializers.CharField(), help_text="Masked, e.g. 138****5678.")
+    emails = serializers.ListField(child=serializers.EmailField())
+    source = serializers.CharField()
+    grade = serializers.ChoiceField(choices=Lead.Grade.choices, allow_blank=True)
+    score = serializers.IntegerField(min_value=0, max_value=100)
+    status = serializers.ChoiceField(choices=Lead.Status.choices)
+    disqualified_reason = serializers.CharField()
+    owner = serializers.IntegerField(allow_null=True)
+    in_pool = serializers.BooleanField()
+    converted = serializers.BooleanField()
+    converted_account = serializers.IntegerField(allow_null=True)
+    converted_contact = serializers.IntegerField(allow_null=True)
+    converted_deal = serializers.IntegerField(allow_null=True)
+    converted_at = serializers.DateTimeField(allow_null=True)

@@ -1,0 +1,195 @@
+"""Every change to leads, one function per use case: the one write path (core.records.writepath).
+
+Conversion turns a qualified lead into an account (new, or an existing one the actor may change), a
+contact and optionally a deal. It creates them through core.records.services — the same permission
+checks, validation, history, audit and events as any other account, contact or deal — inside one
+transaction that holds a row lock on the lead, so a lead converts exactly once however many requests
+race for it; the loser gets 409 Conflict and nothing is created.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from core.api.errors import Conflict
+from core.audit.services import audit_record, history_record
+from core.records import selectors as records_selectors
+from core.records.cleaning import F, clean
+from core.records.events import emit
+from core.records.models import Account
+from core.records.search import record_tokens
+from core.records.services import _resolve_owner, account_create, contact_create, deal_create
+from core.records.writepath import access_of, delete_record, require, save_record
+from core.users.models import User
+
+from . import selectors
+from .models import Lead
+
+LEAD_FIELDS: dict[str, F] = {
+    "company": F("text", _l("Company"), max_length=200),
+    "name": F("text", _l("Name"), required=True, max_length=150),
+    "title": F("text", _l("Title"), max_length=100),
+    "phones": F("phones", _l("Phones")),
+    "emails": F("emails", _l("Emails")),
+    "source": F("text", _l("Source"), max_length=100),
+    "grade": F("choice", _l("Grade"), choices=Lead.Grade),
+    "score": F("int", _l("Score"), min_value=0, max_value=100),
+    "status": F("choice", _l("Status"), choices=Lead.Status),
+    "disqualified_reason": F("text", _l("Disqualified reason"), max_length=300),
+    "owner": F("fk", _l("Owner")),
+}
+
+CONVERT_FIELDS: dict[str, F] = {
+    "account": F("fk", _l("Account")),
+    "create_deal": F("bool", _l("Create a deal")),
+    "deal_name": F("text", _l("Deal name"), max_length=200),
+    "amount": F("decimal", _l("Amount"), min_value=0),
+}
+
+
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _already_converted() -> Conflict:
+    return Conflict(_("This lead has already been converted; work on its account, contact or deal instead."),
+                    code="already_converted")
+
+
+def _lead_tokens(lead: Lead) -> None:
+    """Search tokens as for accounts: name n-grams plus phone blind indexes (phones are encrypted, never searched)."""
+    lead.search_tokens = record_tokens(texts=[lead.company, lead.name, *lead.emails], phones=lead.phones)
+
+
+def _check_status(cleaned: dict[str, Any], lead: Lead | None) -> None:
+    """A disqualified lead must say why; the reason only means something while it is disqualified."""
+    if "status" in cleaned and not cleaned["status"]:
+        raise _field_error("status", _("%(field)s is required.") % {"field": _("Status")}, "required")
+    if cleaned.get("score", 0) is None:  # an emptied score is "not scored yet"
+        cleaned["score"] = 0
+    status = cleaned.get("status", lead.status if lead else Lead.Status.NEW)
+    reason = cleaned.get("disqualified_reason", lead.disqualified_reason if lead else "")
+    if status == Lead.Status.DISQUALIFIED and not reason:
+        raise _field_error("disqualified_reason", _("Say why the lead is disqualified."), "required")
+    if status != Lead.Status.DISQUALIFIED and reason:
+        cleaned["disqualified_reason"] = ""
+
+
+def lead_create(*, actor: User, data: dict[str, Any]) -> Lead:
+    require(access_of(actor).can_write())
+    cleaned = clean(LEAD_FIELDS, data, partial=False)
+    _check_status(cleaned, None)
+    cleaned.setdefault("owner", actor.pk)
+    _resolve_owner(actor, cleaned)
+    return save_record(actor=actor, entity="lead", instance=Lead(), cleaned=cleaned, creating=True,
+                       before_save=_lead_tokens)
+
+
+def lead_update(*, actor: User, lead: Lead, data: dict[str, Any]) -> Lead:
+    """Change a lead. A converted lead is history: it refuses changes (409) rather than drift from its account."""
+    lead = selectors.lead_for_write(actor=actor, pk=lead.pk)
+    if lead.converted_at is not None:
+        raise _already_converted()
+    cleaned = clean(LEAD_FIELDS, data, partial=True)
+    _check_status(cleaned, lead)
+    _resolve_owner(actor, cleaned)
+    return save_record(actor=actor, entity="lead", instance=lead, cleaned=cleaned, creating=False,
+                       before_save=_lead_tokens)
+
+
+def lead_qualify(*, actor: User, lead: Lead) -> Lead:
+    """Mark a lead as worth converting (also takes a disqualified lead back)."""
+    return lead_update(actor=actor, lead=lead, data={"status": Lead.Status.QUALIFIED})
+
+
+def lead_disqualify(*, actor: User, lead: Lead, reason: str) -> Lead:
+    """Close a lead as not a prospect; `reason` is required so the pool is not emptied without a trace."""
+    return lead_update(actor=actor, lead=lead, data={"status": Lead.Status.DISQUALIFIED,
+                                                     "disqualified_reason": reason})
+
+
+def lead_delete(*, actor: User, lead: Lead) -> None:
+    lead = selectors.lead_for_write(actor=actor, pk=lead.pk)
+    delete_record(actor=actor, entity="lead", instance=lead)
+
+
+def _owner_for_conversion(actor: User, lead: Lead) -> int:
+    """The lead's owner keeps what it becomes; a pool lead (or one of a departed owner) goes to the actor."""
+    if lead.owner_id and User.objects.filter(pk=lead.owner_id, is_active=True).exists():
+        return lead.owner_id
+    return actor.pk
+
+
+def lead_convert(
+    *,
+    actor: User,
+    lead: Lead,
+    account_id: int | None = None,
+    create_deal: bool = False,
+    deal_name: str = "",
+    amount: Any = None,
+) -> Lead:
+    """Convert a qualified lead once: account (existing `account_id` or new), contact, optional deal.
+
+    Raises 409 Conflict when the lead is already converted (also when another request converted it while
+    this one waited for the lock) or is not qualified; a ValidationError on `account` when the existing
+    account is not one the actor may change. Either way nothing is created.
+    """
+    options = clean(CONVERT_FIELDS, {"account": account_id, "create_deal": create_deal, "deal_name": deal_name,
+                                     "amount": amount}, partial=False)
+    lead = selectors.lead_for_write(actor=actor, pk=lead.pk)
+    write_scope = selectors.leads_q(access_of(actor), write=True)
+    with transaction.atomic():
+        # the row lock serializes racing conversions; the second one reads the first one's converted_at
+        locked = Lead.objects.select_for_update().filter(write_scope, pk=lead.pk).first()
+        if locked is None:  # deleted or reassigned away while we were not holding the lock
+            raise Http404(_("Not found."))
+        if locked.converted_at is not None:
+            raise _already_converted()
+        if locked.status != Lead.Status.QUALIFIED:
+            raise Conflict(_("Only a qualified lead can be converted. Qualify it first."), code="not_qualified")
+        owner_id = _owner_for_conversion(actor, locked)
+        if options["account"] is not None:
+            account = records_selectors.account_for_write(actor=actor, pk=options["account"], field="account")
+        else:
+            person = not locked.company
+            account = account_create(actor=actor, data={
+                "name": locked.company or locked.name,
+                "kind": Account.Kind.PERSON if person else Account.Kind.COMPANY,
+                "source": locked.source,
+                "phones": locked.phones if person else [],
+                "emails": locked.emails if person else [],
+                "owner": owner_id,
+            })
+        contact = contact_create(actor=actor, data={
+            "name": locked.name, "title": locked.title, "phones": locked.phones, "emails": locked.emails,
+            "account": account.pk, "owner": owner_id,
+        })
+        deal = None
+        if options["create_deal"]:
+            deal_data: dict[str, Any] = {"name": options["deal_name"] or account.name, "account": account.pk,
+                                         "contact": contact.pk, "owner": owner_id}
+            if options["amount"] is not None:
+                deal_data["amount"] = options["amount"]
+            deal = deal_create(actor=actor, data=deal_data)
+        locked.converted_account = account
+        locked.converted_contact = contact
+        locked.converted_deal = deal
+        locked.converted_at = timezone.now()
+        locked.save(update_fields=["converted_account", "converted_contact", "converted_deal", "converted_at",
+                                   "updated_at"])
+        changes = {"converted_account": (None, account.pk), "converted_contact": (None, contact.pk),
+                   "converted_deal": (None, deal.pk if deal else None), "converted_at": (None, locked.converted_at)}
+        history_record(actor=actor, entity="lead", record_id=locked.pk, changes=changes)
+        audit_record(actor=actor, action="convert", entity="lead", record=locked, record_label=str(locked),
+                     changes=changes)
+    emit("guanxi_record_saved", entity="lead", record_id=locked.pk, action="convert", fields=sorted(changes),
+         actor_id=actor.pk)
+    return locked

@@ -1,0 +1,285 @@
+"""The records API: thin views over core.records.selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.filters import OrderingFilter
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api.base import ScopedGenericAPIView
+
+from . import filters, selectors, services
+from . import serializers as out
+from .writepath import access_of
+
+SEARCH = OpenApiParameter("q", str, description="Name, email or phone (partial numbers of 4+ digits).")
+
+
+def _payload(request: Request) -> dict[str, Any]:
+    if not isinstance(request.data, dict):
+        raise ValidationError(_not_object())
+    return dict(request.data)
+
+
+def _not_object():
+    from django.utils.translation import gettext as _
+
+    return _("Send a JSON object.")
+
+
+class RecordListView(ScopedGenericAPIView):
+    """List (filter, search, order, cursor pages) and create one kind of record.
+
+    Subclasses name the `entity`; the modules default to core.records' and can be another app's:
+    `selectors_module.<entity>s(actor=)`, `services_module.<entity>_create(actor=, data=)`,
+    `out_module.<entity>_out(record, access)`.
+    """
+
+    entity = ""
+    selectors_module: Any = selectors
+    services_module: Any = services
+    out_module: Any = out
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    ordering_fields = ["id", "name", "created_at", "updated_at"]
+    ordering = ["-id"]
+    text_fields: tuple[str, ...] = ("name",)
+    serializer_class = out.AccountOut
+
+    def scoped_queryset(self):
+        return getattr(self.selectors_module, f"{self.entity}s")(actor=self.request.user)
+
+    def out(self, record) -> dict:
+        return getattr(self.out_module, f"{self.entity}_out")(record, access_of(self.request.user))
+
+    def get(self, request: Request) -> Response:
+        qs = self.filter_queryset(self.get_queryset())
+        query = request.query_params.get("q", "").strip()
+        if query and hasattr(qs.model, "search_tokens"):
+            qs = selectors.search(qs, query, text_fields=self.text_fields)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response([self.out(record) for record in page])
+
+    def post(self, request: Request) -> Response:
+        record = getattr(self.services_module, f"{self.entity}_create")(actor=request.user, data=_payload(request))
+        return Response(self.out(record), status=status.HTTP_201_CREATED)
+
+
+class RecordDetailView(ScopedGenericAPIView):
+    """Read (audited as a view), change and delete one record; modules as in RecordListView."""
+
+    entity = ""
+    selectors_module: Any = selectors
+    services_module: Any = services
+    out_module: Any = out
+    serializer_class = out.AccountOut
+
+    def scoped_queryset(self):
+        return getattr(self.selectors_module, f"{self.entity}s")(actor=self.request.user)
+
+    def out(self, record) -> dict:
+        return getattr(self.out_module, f"{self.entity}_out")(record, access_of(self.request.user))
+
+    def read(self, pk: int):
+        record = self.get_object()
+        from core.audit.services import audit_record
+
+        audit_record(actor=self.request.user, action="view", entity=self.entity, record=record,
+                     record_label=str(record))
+        return record
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(self.out(self.read(pk)))
+
+    def patch(self, request: Request, pk: int) -> Response:
+        record = getattr(self.services_module, f"{self.entity}_update")(actor=request.user, **{self.entity: self.get_object()},
+                                                            data=_payload(request))
+        return Response(self.out(record))
+
+    def delete(self, request: Request, pk: int) -> Response:
+        getattr(self.services_module, f"{self.entity}_delete")(actor=request.user, **{self.entity: self.get_object()})
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(parameters=[SEARCH], tags=["accounts"])
+class AccountListView(RecordListView):
+    entity = "account"
+    filterset_class = filters.AccountFilter
+
+
+@extend_schema(tags=["accounts"])
+class AccountDetailView(RecordDetailView):
+    entity = "account"
+
+    def get(self, request: Request, pk: int) -> Response:
+        try:
+            return super().get(request, pk)
+        except Http404:
+            target = selectors.merged_target(actor=request.user, pk=pk)
+            if target is None:
+                raise
+            return Response(status=status.HTTP_301_MOVED_PERMANENTLY,
+                            headers={"Location": f"/api/v1/accounts/{target.pk}"})
+
+
+@extend_schema(parameters=[SEARCH], tags=["contacts"])
+class ContactListView(RecordListView):
+    entity = "contact"
+    filterset_class = filters.ContactFilter
+
+
+@extend_schema(tags=["contacts"])
+class ContactDetailView(RecordDetailView):
+    entity = "contact"
+
+
+@extend_schema(tags=["deals"])
+class DealListView(RecordListView):
+    entity = "deal"
+    filterset_class = filters.DealFilter
+    ordering_fields = ["id", "name", "amount", "expected_close_date", "created_at", "updated_at"]
+
+
+@extend_schema(tags=["deals"])
+class DealDetailView(RecordDetailView):
+    entity = "deal"
+
+
+@extend_schema(tags=["products"])
+class ProductListView(RecordListView):
+    entity = "product"
+    filterset_class = filters.ProductFilter
+    ordering_fields = ["id", "name", "unit_price"]
+
+
+@extend_schema(tags=["products"])
+class ProductDetailView(RecordDetailView):
+    entity = "product"
+
+    def delete(self, request: Request, pk: int) -> Response:
+        raise Http404
+
+
+class AccountActionView(ScopedGenericAPIView):
+    """POST /accounts/{id}/claim|release|reveal and GET /accounts/{id}/overview."""
+
+    serializer_class = out.AccountOut
+
+    def scoped_queryset(self):
+        return selectors.accounts(actor=self.request.user) | selectors.pool(actor=self.request.user)
+
+
+@extend_schema(tags=["accounts"], request=None, summary="Claim an account from the public pool")
+class AccountClaimView(AccountActionView):
+    def post(self, request: Request, pk: int) -> Response:
+        account = services.account_claim(actor=request.user, account=self.get_object())
+        return Response(out.account_out(account, access_of(request.user)))
+
+
+@extend_schema(tags=["accounts"], request=None, summary="Release an account to the public pool")
+class AccountReleaseView(AccountActionView):
+    def post(self, request: Request, pk: int) -> Response:
+        account = services.account_release(actor=request.user, account=self.get_object())
+        return Response(out.account_out(account, access_of(request.user)))
+
+
+class RevealIn(serializers.Serializer):
+    field = serializers.CharField()
+
+
+@extend_schema(tags=["accounts"], request=RevealIn, summary="Reveal a masked field (audited)")
+class AccountRevealView(AccountActionView):
+    def post(self, request: Request, pk: int) -> Response:
+        data = RevealIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        value = services.record_reveal(actor=request.user, entity="account", record_id=pk,
+                                       field=data.validated_data["field"])
+        return Response({"field": data.validated_data["field"], "value": value})
+
+
+@extend_schema(tags=["contacts"], request=RevealIn, summary="Reveal a masked field (audited)")
+class ContactRevealView(ScopedGenericAPIView):
+    serializer_class = out.AccountOut
+
+    def scoped_queryset(self):
+        return selectors.contacts(actor=self.request.user)
+
+    def post(self, request: Request, pk: int) -> Response:
+        data = RevealIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        value = services.record_reveal(actor=request.user, entity="contact", record_id=pk,
+                                       field=data.validated_data["field"])
+        return Response({"field": data.validated_data["field"], "value": value})
+
+
+@extend_schema(tags=["accounts"], summary="The 360 view of an account")
+class AccountOverviewView(AccountActionView):
+    def get(self, request: Request, pk: int) -> Response:
+        account = self.get_object()
+        access = access_of(request.user)
+        overview = selectors.account_overview(actor=request.user, account=account)
+        from core.audit.services import audit_record
+
+        audit_record(actor=request.user, action="view", entity="account", record=account, record_label=str(account),
+                     fields=["overview"])
+        totals = {key: str(value) if not isinstance(value, int) else value for key, value in overview["totals"].items()}
+        return Response({
+            "account": out.account_out(account, access),
+            "contacts": [out.contact_out(c, access) for c in overview["contacts"]],
+            "deals": [out.deal_out(d, access) for d in overview["deals"]],
+            "totals": totals,
+            "history": [{"field": h.field, "old": h.old_value, "new": h.new_value, "actor": h.actor_label,
+                         "at": h.created_at} for h in overview["history"]],
+        })
+
+
+class MergeIn(serializers.Serializer):
+    survivor = serializers.IntegerField()
+    other = serializers.IntegerField()
+    choices = serializers.DictField(child=serializers.CharField(), required=False)
+
+
+@extend_schema(tags=["accounts"], request=MergeIn, summary="Merge two accounts")
+class AccountMergeView(ScopedGenericAPIView):
+    serializer_class = out.AccountOut
+
+    def scoped_queryset(self):
+        return selectors.accounts(actor=self.request.user)
+
+    def post(self, request: Request) -> Response:
+        data = MergeIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        qs = self.get_queryset()
+        survivor = selectors._get(qs, data.validated_data["survivor"], "survivor")
+        other = selectors._get(qs, data.validated_data["other"], "other")
+        merged = services.account_merge(actor=request.user, survivor=survivor, other=other,
+                                        choices=data.validated_data.get("choices"))
+        return Response(out.account_out(merged, access_of(request.user)))
+
+
+class MoveIn(serializers.Serializer):
+    stage = serializers.CharField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+@extend_schema(tags=["deals"], request=MoveIn, summary="Move a deal to another stage")
+class DealMoveView(ScopedGenericAPIView):
+    serializer_class = out.AccountOut
+
+    def scoped_queryset(self):
+        return selectors.deals(actor=self.request.user)
+
+    def post(self, request: Request, pk: int) -> Response:
+        data = MoveIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        deal = services.deal_move(actor=request.user, deal=self.get_object(), **data.validated_data)
+        return Response(out.deal_out(deal, access_of(request.user)))
+
+
+

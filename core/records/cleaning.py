@@ -1,0 +1,156 @@
+"""Validation of built-in record fields, declared once per entity and used by every write path.
+
+`clean(spec, data, partial=...)` returns converted values or raises one ValidationError listing
+every failing field by name, each message naming the field by its label in the user's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from .normalize import normalize_emails, normalize_phones
+
+MAX_PHONES = 10  # each number adds 36 search tokens (every 4+ digit substring)
+CURRENCIES = frozenset({"CNY", "USD", "EUR", "HKD", "JPY", "GBP", "SGD", "TWD", "KRW", "AUD", "CAD", "CHF"})
+
+
+@dataclass(frozen=True)
+class F:
+    kind: str
+    label: Promise | str
+    required: bool = False
+    max_length: int | None = None
+    choices: Any = None
+    min_value: Decimal | int | None = None
+    max_value: Decimal | int | None = None
+
+
+def _error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _convert(name: str, spec: F, value: Any) -> Any:
+    label = str(spec.label)
+    empty = value is None or value == "" or value == []
+    if empty:
+        if spec.required:
+            raise _error(name, _("%(field)s is required.") % {"field": label}, "required")
+        return {"list": [], "phones": [], "emails": [], "decimal": None, "int": None, "date": None,
+                "fk": None, "bool": False}.get(spec.kind, "")
+    if spec.kind in ("text", "longtext", "url", "currency"):
+        value = str(value).strip()
+        if spec.max_length and len(value) > spec.max_length:
+            raise _error(name, _("%(field)s can have at most %(n)d characters.") % {"field": label,
+                                                                                     "n": spec.max_length},
+                         "max_length")
+        if spec.kind == "url":
+            if "://" not in value:
+                value = "https://" + value
+            try:
+                URLValidator()(value)
+            except ValidationError:
+                raise _error(name, _("%(field)s is not a valid web address.") % {"field": label}, "invalid") from None
+        if spec.kind == "currency":
+            value = value.upper()
+            if value not in CURRENCIES:
+                raise _error(name, _("%(field)s must be an ISO 4217 code such as CNY or USD.") % {"field": label},
+                             "invalid_currency")
+        return value
+    if spec.kind == "choice":
+        allowed = [c.value for c in spec.choices]
+        if value not in allowed:
+            raise _error(name, _("%(field)s must be one of: %(choices)s.") % {
+                "field": label, "choices": ", ".join(allowed)}, "invalid_choice")
+        return value
+    if spec.kind == "list":
+        if isinstance(value, str):
+            value = [part for part in (p.strip() for p in value.replace("，", ",").split(",")) if part]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise _error(name, _("%(field)s must be a list of words.") % {"field": label}, "invalid")
+        return list(dict.fromkeys(v.strip() for v in value if v.strip()))
+    if spec.kind == "phones":
+        phones = normalize_phones(_as_list(value), field=name)
+        if len(phones) > MAX_PHONES:
+            raise _error(name, _("%(field)s can have at most %(n)d numbers.") % {"field": label, "n": MAX_PHONES},
+                         "too_many")
+        return phones
+    if spec.kind == "emails":
+        return normalize_emails(_as_list(value), field=name)
+    if spec.kind == "decimal":
+        try:
+            number = Decimal(str(value).replace(",", ""))
+        except (InvalidOperation, ValueError):
+            raise _error(name, _("%(field)s must be a number like 1234.50.") % {"field": label}, "invalid") from None
+        if not number.is_finite():
+            raise _error(name, _("%(field)s must be a number like 1234.50.") % {"field": label}, "invalid")
+        _check_range(name, label, spec, number)
+        return number.quantize(Decimal("0.01"))
+    if spec.kind == "int":
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise _error(name, _("%(field)s must be a whole number.") % {"field": label}, "invalid") from None
+        _check_range(name, label, spec, number)
+        return number
+    if spec.kind == "date":
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise _error(name, _("%(field)s must be a date like 2026-12-31.") % {"field": label}, "invalid") from None
+    if spec.kind == "bool":
+        return value in (True, "true", "True", "1", 1, "on")
+    if spec.kind == "fk":
+        try:
+            return int(getattr(value, "pk", value))
+        except (TypeError, ValueError):
+            raise _error(name, _("%(field)s must be the id of a record.") % {"field": label}, "invalid") from None
+    raise ValueError(f"unknown field kind {spec.kind}")
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [part.strip() for part in value.replace("，", ",").replace(";", ",").split(",")]
+    return list(value)
+
+
+def _check_range(name: str, label: str, spec: F, number) -> None:
+    if spec.min_value is not None and number < spec.min_value:
+        raise _error(name, _("%(field)s must be at least %(n)s.") % {"field": label, "n": spec.min_value}, "min_value")
+    if spec.max_value is not None and number > spec.max_value:
+        raise _error(name, _("%(field)s must be at most %(n)s.") % {"field": label, "n": spec.max_value}, "max_value")
+
+
+def clean(spec: dict[str, F], data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    """Convert `data` by `spec`; unknown keys are errors (a typo must not be silently dropped)."""
+    errors: dict[str, list[ValidationError]] = {}
+    cleaned: dict[str, Any] = {}
+    for key in data:
+        if key not in spec:
+            errors.setdefault(key, []).append(ValidationError(
+                _("“%(field)s” is not a field of this record.") % {"field": key}, code="unknown_field"))
+    for name, field_spec in spec.items():
+        if name not in data:
+            if partial:
+                continue
+            if field_spec.required:
+                errors.setdefault(name, []).append(ValidationError(
+                    _("%(field)s is required.") % {"field": str(field_spec.label)}, code="required"))
+            continue
+        try:
+            cleaned[name] = _convert(name, field_spec, data[name])
+        except ValidationError as error:
+            for field, items in error.error_dict.items():
+                errors.setdefault(field, []).extend(items)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned

@@ -1,0 +1,146 @@
+"""Reads of CRM records, always scoped to what the actor may see (core.access.policy).
+
+A record outside the actor's scope is reported exactly like one that does not exist: the same
+`Http404`, raised from the same query, so neither message nor timing tells them apart.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from core.users.models import User
+
+from .models import Account, Contact, Deal, DealStageChange, Product
+from .search import query_tokens
+from .writepath import access_of
+
+
+def accounts(*, actor: User) -> QuerySet[Account]:
+    return Account.objects.filter(merged_into__isnull=True).filter(access_of(actor).accounts_q())
+
+
+def contacts(*, actor: User) -> QuerySet[Contact]:
+    return Contact.objects.filter(merged_into__isnull=True).filter(access_of(actor).contacts_q())
+
+
+def deals(*, actor: User) -> QuerySet[Deal]:
+    return Deal.objects.filter(access_of(actor).deals_q())
+
+
+def products(*, actor: User) -> QuerySet[Product]:
+    return Product.objects.filter(access_of(actor).products_q())
+
+
+def pool(*, actor: User) -> QuerySet[Account]:
+    """The public pool (公海): unowned accounts any writer may claim."""
+    if not access_of(actor).can_write():
+        return Account.objects.none()
+    return Account.objects.filter(merged_into__isnull=True, owner__isnull=True)
+
+
+def _get(qs: QuerySet, pk: Any, field: str | None = None):
+    try:
+        return qs.get(pk=int(pk))
+    except (qs.model.DoesNotExist, TypeError, ValueError):
+        if field:  # a reference inside a payload: a field error, same words for absent and hidden
+            raise ValidationError({field: ValidationError(_("No such record."), code="does_not_exist")}) from None
+        raise Http404(_("Not found.")) from None
+
+
+def account_for_read(*, actor: User, pk: Any) -> Account:
+    return _get(accounts(actor=actor) | pool(actor=actor), pk)
+
+
+def _for_write(read_qs: QuerySet, write_qs: QuerySet, pk: Any, field: str | None):
+    """Visible but not changeable: 403. Not visible: the same 404 as a record that does not exist."""
+    record = _get(read_qs, pk, field)
+    if not write_qs.filter(pk=record.pk).exists():
+        if field:
+            raise ValidationError({field: ValidationError(_("You cannot change this record."), code="read_only")})
+        raise PermissionDenied(_("You can read this record but not change it."))
+    return record
+
+
+def account_for_write(*, actor: User, pk: Any, field: str | None = None) -> Account:
+    access = access_of(actor)
+    write_qs = Account.objects.filter(merged_into__isnull=True).filter(access.accounts_q(write=True))
+    return _for_write(accounts(actor=actor), write_qs, pk, field)
+
+
+def contact_for_write(*, actor: User, pk: Any) -> Contact:
+    write_qs = Contact.objects.filter(merged_into__isnull=True).filter(access_of(actor).contacts_q(write=True))
+    return _for_write(contacts(actor=actor), write_qs, pk, None)
+
+
+def deal_for_write(*, actor: User, pk: Any) -> Deal:
+    return _for_write(deals(actor=actor), Deal.objects.filter(access_of(actor).deals_q(write=True)), pk, None)
+
+
+def record_for_read(*, actor: User, entity: str, pk: Any):
+    querysets = {"account": accounts, "contact": contacts, "deal": deals, "product": products}
+    if entity not in querysets:
+        raise Http404(_("Not found."))
+    return _get(querysets[entity](actor=actor), pk)
+
+
+def merged_target(*, actor: User, pk: Any) -> Account | None:
+    """Where an old (merged) account id lives on now, if the actor may see it."""
+    old = Account.objects.filter(pk=pk, merged_into__isnull=False).only("merged_into_id").first()
+    seen = set()
+    while old is not None and old.merged_into_id and old.pk not in seen:
+        seen.add(old.pk)
+        target = Account.objects.filter(pk=old.merged_into_id).first()
+        if target is None:
+            return None
+        if target.merged_into_id is None:
+            return accounts(actor=actor).filter(pk=target.pk).first()
+        old = target
+    return None
+
+
+def search(qs: QuerySet, query: str, *, text_fields: tuple[str, ...] = ("name",)) -> QuerySet:
+    """Name, email or (partial) phone search on the GIN-indexed token column; see core.records.search."""
+    text, phone = query_tokens(query)
+    if not text and not phone:
+        return qs
+    condition = Q(pk__in=[])
+    if text:
+        precise = Q()
+        for field in text_fields:
+            precise |= Q(**{f"{field}__icontains": query.strip()})
+        precise |= Q(emails__icontains=query.strip().lower()) if hasattr(qs.model, "emails") else Q()
+        condition |= Q(search_tokens__contains=text) & precise
+    if phone:
+        condition |= Q(search_tokens__contains=phone)
+    return qs.filter(condition)
+
+
+def account_overview(*, actor: User, account: Account) -> dict[str, Any]:
+    """The 360 view: profile, contacts, deals with totals, history; a fixed number of queries."""
+    deal_qs = deals(actor=actor).filter(account=account)
+    totals = deal_qs.aggregate(
+        open_count=Count("pk", filter=Q(stage_kind="open")),
+        open_amount=Sum("amount", filter=Q(stage_kind="open")),
+        won_count=Count("pk", filter=Q(stage_kind="won")),
+        won_amount=Sum("amount", filter=Q(stage_kind="won")),
+        lost_count=Count("pk", filter=Q(stage_kind="lost")),
+    )
+    for key in ("open_amount", "won_amount"):
+        totals[key] = totals[key] or Decimal("0")
+    from core.audit.selectors import field_changes
+
+    return {
+        "account": account,
+        "contacts": list(contacts(actor=actor).filter(account=account).order_by("name")[:200]),
+        "deals": list(deal_qs.select_related("contact").prefetch_related(
+            Prefetch("stage_changes", queryset=DealStageChange.objects.order_by("created_at")))
+                      .order_by("-id")[:200]),
+        "totals": totals,
+        "history": list(field_changes(entity="account", record_id=account.pk)[:50]),
+    }

@@ -1,0 +1,407 @@
+"""Every change to CRM records, one function per use case: the one write path.
+
+Each function checks the actor's permission, validates, writes in one transaction with field history
+and an audit entry, and emits a domain event after commit (see core.records.writepath).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from core.api.errors import Conflict
+from core.audit.services import audit_record
+from core.users.models import User
+
+from . import selectors
+from .cleaning import F, clean
+from .events import emit
+from .models import Account, AccountShare, Contact, Deal, DealStageChange, Product
+from .normalize import company_key
+from .pipelines import get_pipeline
+from .search import record_tokens
+from .writepath import access_of, delete_record, not_allowed, require, save_record
+
+POOL_LIMIT = getattr(settings, "GUANXI_POOL_LIMIT", 200)
+
+ACCOUNT_FIELDS: dict[str, F] = {
+    "name": F("text", _l("Name"), required=True, max_length=200),
+    "kind": F("choice", _l("Kind"), choices=Account.Kind),
+    "level": F("text", _l("Level"), max_length=1),
+    "industry": F("text", _l("Industry"), max_length=100),
+    "source": F("text", _l("Source"), max_length=100),
+    "status": F("choice", _l("Status"), choices=Account.Status),
+    "tags": F("list", _l("Tags")),
+    "phones": F("phones", _l("Phones")),
+    "emails": F("emails", _l("Emails")),
+    "province": F("text", _l("Province"), max_length=50),
+    "city": F("text", _l("City"), max_length=50),
+    "district": F("text", _l("District"), max_length=50),
+    "address": F("text", _l("Address"), max_length=300),
+    "website": F("url", _l("Website"), max_length=200),
+    "description": F("longtext", _l("Description"), max_length=10000),
+    "billing_name": F("text", _l("Billing name"), max_length=200),
+    "tax_number": F("text", _l("Tax number"), max_length=50),
+    "bank_account": F("text", _l("Bank account"), max_length=64),
+    "owner": F("fk", _l("Owner")),
+}
+
+CONTACT_FIELDS: dict[str, F] = {
+    "account": F("fk", _l("Account")),
+    "name": F("text", _l("Name"), required=True, max_length=150),
+    "title": F("text", _l("Title"), max_length=100),
+    "phones": F("phones", _l("Phones")),
+    "emails": F("emails", _l("Emails")),
+    "wechat_id": F("text", _l("WeChat ID"), max_length=100),
+    "birthday": F("date", _l("Birthday")),
+    "purchase_role": F("choice", _l("Role in the purchase"), choices=Contact.PurchaseRole),
+    "owner": F("fk", _l("Owner")),
+}
+
+DEAL_FIELDS: dict[str, F] = {
+    "name": F("text", _l("Name"), required=True, max_length=200),
+    "account": F("fk", _l("Account"), required=True),
+    "contact": F("fk", _l("Contact")),
+    "amount": F("decimal", _l("Amount"), min_value=0),
+    "currency": F("currency", _l("Currency")),
+    "expected_close_date": F("date", _l("Expected close date")),
+    "pipeline": F("text", _l("Pipeline"), max_length=50),
+    "stage": F("text", _l("Stage"), max_length=50),
+    "probability": F("int", _l("Probability"), min_value=0, max_value=100),
+    "won_lost_reason": F("text", _l("Won or lost reason"), max_length=300),
+    "owner": F("fk", _l("Owner")),
+}
+
+PRODUCT_FIELDS: dict[str, F] = {
+    "name": F("text", _l("Name"), required=True, max_length=200),
+    "sku": F("text", _l("SKU"), required=True, max_length=64),
+    "unit_price": F("decimal", _l("Unit price"), required=True, min_value=0),
+    "currency": F("currency", _l("Currency")),
+    "active": F("bool", _l("Active")),
+}
+
+
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _resolve_owner(actor: User, cleaned: dict[str, Any]) -> None:
+    """Only admins, owners and managers assign records to someone else (managers: within their teams)."""
+    if "owner" not in cleaned:
+        return
+    owner_id = cleaned.pop("owner")
+    access = access_of(actor)
+    if owner_id is None:
+        cleaned["owner_id"] = None
+        return
+    if owner_id != actor.pk and not (access.full or owner_id in access.owner_ids):
+        raise _field_error("owner", _("You can assign records only to yourself or your team."), "owner_not_allowed")
+    if not User.objects.filter(pk=owner_id, is_active=True).exists():
+        raise _field_error("owner", _("Owner must be an active user of this workspace."), "invalid")
+    cleaned["owner_id"] = owner_id
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+def _account_tokens(account: Account) -> None:
+    account.name_key = company_key(account.name)
+    account.search_tokens = record_tokens(texts=[account.name, *account.emails], phones=account.phones)
+
+
+def account_create(*, actor: User, data: dict[str, Any]) -> Account:
+    access = access_of(actor)
+    require(access.can_write())
+    cleaned = clean(ACCOUNT_FIELDS, data, partial=False)
+    if cleaned.get("level") and cleaned["level"] not in Account.Level.values:
+        raise _field_error("level", _("Level must be A, B or C."), "invalid_choice")
+    cleaned.setdefault("owner", actor.pk)
+    _resolve_owner(actor, cleaned)
+    return save_record(actor=actor, entity="account", instance=Account(), cleaned=cleaned, creating=True,
+                       before_save=_account_tokens)
+
+
+def account_update(*, actor: User, account: Account, data: dict[str, Any]) -> Account:
+    account = selectors.account_for_write(actor=actor, pk=account.pk)
+    cleaned = clean(ACCOUNT_FIELDS, data, partial=True)
+    if cleaned.get("level") and cleaned["level"] not in Account.Level.values:
+        raise _field_error("level", _("Level must be A, B or C."), "invalid_choice")
+    _resolve_owner(actor, cleaned)
+    return save_record(actor=actor, entity="account", instance=account, cleaned=cleaned, creating=False,
+                       before_save=_account_tokens)
+
+
+def account_delete(*, actor: User, account: Account) -> None:
+    account = selectors.account_for_write(actor=actor, pk=account.pk)
+    delete_record(actor=actor, entity="account", instance=account)
+
+
+def account_claim(*, actor: User, account: Account) -> Account:
+    """Take an unowned account from the public pool, within the per-user limit."""
+    require(access_of(actor).can_write())
+    with transaction.atomic():
+        locked = Account.objects.select_for_update().filter(pk=account.pk, merged_into__isnull=True).first()
+        if locked is None:
+            raise not_allowed()
+        if locked.owner_id is not None:
+            raise Conflict(_("Someone else has already claimed this account."), code="already_claimed")
+        owned = Account.objects.filter(owner=actor, merged_into__isnull=True).count()
+        if owned >= POOL_LIMIT:
+            raise Conflict(_("You already own %(n)d accounts, the limit. Release some to the pool first.")
+                           % {"n": owned}, code="pool_limit")
+        locked.owner = actor
+        locked.save(update_fields=["owner", "updated_at"])
+        audit_record(actor=actor, action="claim", entity="account", record=locked, record_label=str(locked),
+                     fields=["owner"], changes={"owner": [None, actor.pk]})
+        from core.audit.services import history_record
+
+        history_record(actor=actor, entity="account", record_id=locked.pk, changes={"owner": (None, actor.pk)})
+    emit("guanxi_record_saved", entity="account", record_id=locked.pk, action="claim", fields=["owner"],
+         actor_id=actor.pk)
+    return locked
+
+
+def account_release(*, actor: User, account: Account) -> Account:
+    """Give an account back to the public pool."""
+    account = selectors.account_for_write(actor=actor, pk=account.pk)
+    if account.owner_id is None:
+        return account
+    with transaction.atomic():
+        previous = account.owner_id
+        account.owner = None
+        account.save(update_fields=["owner", "updated_at"])
+        audit_record(actor=actor, action="release", entity="account", record=account, record_label=str(account),
+                     fields=["owner"], changes={"owner": [previous, None]})
+        from core.audit.services import history_record
+
+        history_record(actor=actor, entity="account", record_id=account.pk, changes={"owner": (previous, None)})
+    emit("guanxi_record_saved", entity="account", record_id=account.pk, action="release", fields=["owner"],
+         actor_id=actor.pk)
+    return account
+
+
+def account_share(*, actor: User, account: Account, user: User, access: str) -> AccountShare:
+    account = selectors.account_for_write(actor=actor, pk=account.pk)
+    if access not in AccountShare.Level.values:
+        raise _field_error("access", _("Access must be read or write."), "invalid_choice")
+    share, _created = AccountShare.objects.update_or_create(account=account, user=user, defaults={"access": access})
+    audit_record(actor=actor, action="update", entity="account", record=account, record_label=str(account),
+                 fields=["shares"], changes={"shares": [None, {"user": user.pk, "access": access}]})
+    return share
+
+
+MERGEABLE_ACCOUNT_FIELDS = [f for f in ACCOUNT_FIELDS if f != "owner"] + ["owner"]
+
+
+def account_merge(*, actor: User, survivor: Account, other: Account, choices: dict[str, str] | None = None) -> Account:
+    """Merge `other` into `survivor`: chosen field values, every related record moved, both timelines noted.
+
+    `choices` maps a field name to "survivor" or "other" (default: survivor's value, else other's if empty).
+    The merged account stays as a pointer (`merged_into`) so its old id still finds the survivor.
+    """
+    require(access_of(actor).full)
+    if survivor.pk == other.pk:
+        raise _field_error("other", _("Choose two different accounts to merge."), "same_record")
+    choices = choices or {}
+    for field, side in choices.items():
+        if field not in MERGEABLE_ACCOUNT_FIELDS or side not in ("survivor", "other"):
+            raise _field_error(f"choices.{field}", _("Choose “survivor” or “other” for each field."), "invalid_choice")
+    with transaction.atomic():
+        survivor = Account.objects.select_for_update().get(pk=survivor.pk, merged_into__isnull=True)
+        other = Account.objects.select_for_update().get(pk=other.pk, merged_into__isnull=True)
+        values: dict[str, Any] = {}
+        for field in MERGEABLE_ACCOUNT_FIELDS:
+            attr = "owner_id" if field == "owner" else field
+            mine, theirs = getattr(survivor, attr), getattr(other, attr)
+            side = choices.get(field) or ("survivor" if mine not in (None, "", []) else "other")
+            values[attr] = theirs if side == "other" else mine
+        for field in ("tags", "emails", "phones"):
+            if field not in choices:
+                values[field] = list(dict.fromkeys([*getattr(survivor, field), *getattr(other, field)]))
+        moved = {
+            "contacts": Contact.objects.filter(account=other).update(account=survivor),
+            "deals": Deal.objects.filter(account=other).update(account=survivor),
+        }
+        for share in AccountShare.objects.filter(account=other):
+            AccountShare.objects.get_or_create(account=survivor, user_id=share.user_id,
+                                               defaults={"access": share.access})
+        from .merge_hooks import move_related
+
+        moved.update(move_related(from_account=other, to_account=survivor))
+        for attr, value in values.items():
+            setattr(survivor, attr, value)
+        _account_tokens(survivor)
+        survivor.save()
+        other.merged_into = survivor
+        other.owner = None
+        other.save(update_fields=["merged_into", "owner", "updated_at"])
+        audit_record(actor=actor, action="merge", entity="account", record=survivor, record_label=str(survivor),
+                     fields=sorted(values), changes={"merged_from": (None, other.pk), "moved": (None, moved)})
+        audit_record(actor=actor, action="merge", entity="account", record=other, record_label=str(other),
+                     fields=["merged_into"], changes={"merged_into": (None, survivor.pk)})
+    emit("guanxi_record_saved", entity="account", record_id=survivor.pk, action="merge",
+         fields=sorted(values), actor_id=actor.pk)
+    return survivor
+
+
+# --- contacts ------------------------------------------------------------------------------------
+
+def _contact_links(actor: User, cleaned: dict[str, Any]) -> None:
+    if "account" in cleaned:
+        account_id = cleaned.pop("account")
+        if account_id is not None:
+            selectors.account_for_write(actor=actor, pk=account_id, field="account")
+        cleaned["account_id"] = account_id
+
+
+def _contact_tokens(contact: Contact) -> None:
+    contact.search_tokens = record_tokens(texts=[contact.name, *contact.emails], phones=contact.phones)
+
+
+def contact_create(*, actor: User, data: dict[str, Any]) -> Contact:
+    require(access_of(actor).can_write())
+    cleaned = clean(CONTACT_FIELDS, data, partial=False)
+    cleaned.setdefault("owner", actor.pk)
+    _resolve_owner(actor, cleaned)
+    _contact_links(actor, cleaned)
+    return save_record(actor=actor, entity="contact", instance=Contact(), cleaned=cleaned, creating=True,
+                       before_save=_contact_tokens)
+
+
+def contact_update(*, actor: User, contact: Contact, data: dict[str, Any]) -> Contact:
+    contact = selectors.contact_for_write(actor=actor, pk=contact.pk)
+    cleaned = clean(CONTACT_FIELDS, data, partial=True)
+    _resolve_owner(actor, cleaned)
+    _contact_links(actor, cleaned)
+    return save_record(actor=actor, entity="contact", instance=contact, cleaned=cleaned, creating=False,
+                       before_save=_contact_tokens)
+
+
+def contact_delete(*, actor: User, contact: Contact) -> None:
+    contact = selectors.contact_for_write(actor=actor, pk=contact.pk)
+    delete_record(actor=actor, entity="contact", instance=contact)
+
+
+# --- deals ---------------------------------------------------------------------------------------
+
+def _deal_links(actor: User, cleaned: dict[str, Any], deal: Deal | None) -> None:
+    if "account" in cleaned:
+        account = selectors.account_for_write(actor=actor, pk=cleaned.pop("account"), field="account")
+        cleaned["account_id"] = account.pk
+    if "contact" in cleaned:
+        contact_id = cleaned.pop("contact")
+        if contact_id is not None:
+            account_id = cleaned.get("account_id") or (deal.account_id if deal else None)
+            if not Contact.objects.filter(pk=contact_id, account_id=account_id).exists():
+                raise _field_error("contact", _("The contact must belong to the deal's account."), "invalid")
+        cleaned["contact_id"] = contact_id
+
+
+def _deal_stage(cleaned: dict[str, Any], deal: Deal | None) -> None:
+    pipeline_key = cleaned.get("pipeline") or (deal.pipeline if deal else "new_business")
+    pipeline = get_pipeline(pipeline_key)
+    if pipeline is None:
+        raise _field_error("pipeline", _("Unknown pipeline “%(key)s”.") % {"key": pipeline_key}, "invalid_choice")
+    cleaned["pipeline"] = pipeline.key
+    stage_key = cleaned.get("stage") or (deal.stage if deal else pipeline.first_stage.key)
+    stage = pipeline.stage(stage_key)
+    if stage is None:
+        raise _field_error("stage", _("Unknown stage “%(key)s” in pipeline %(pipeline)s.") % {
+            "key": stage_key, "pipeline": pipeline.label}, "invalid_choice")
+    if deal is None or deal.stage != stage.key:
+        cleaned["stage"] = stage.key
+        cleaned["stage_kind"] = stage.kind
+        cleaned.setdefault("probability", stage.probability)
+        cleaned["stage_entered_at"] = timezone.now()
+        cleaned["closed_at"] = timezone.now() if stage.kind in ("won", "lost") else None
+
+
+def deal_create(*, actor: User, data: dict[str, Any]) -> Deal:
+    require(access_of(actor).can_write())
+    cleaned = clean(DEAL_FIELDS, data, partial=False)
+    cleaned.setdefault("owner", actor.pk)
+    _resolve_owner(actor, cleaned)
+    _deal_links(actor, cleaned, None)
+    _deal_stage(cleaned, None)
+    deal = save_record(actor=actor, entity="deal", instance=Deal(), cleaned=cleaned, creating=True)
+    DealStageChange.objects.create(deal=deal, from_stage="", to_stage=deal.stage, actor=actor)
+    return deal
+
+
+def deal_update(*, actor: User, deal: Deal, data: dict[str, Any]) -> Deal:
+    """Change a deal; a stage change in `data` goes through the same checks as `deal_move`."""
+    deal = selectors.deal_for_write(actor=actor, pk=deal.pk)
+    cleaned = clean(DEAL_FIELDS, data, partial=True)
+    _resolve_owner(actor, cleaned)
+    _deal_links(actor, cleaned, deal)
+    from_stage = deal.stage
+    _deal_stage(cleaned, deal)
+    deal = save_record(actor=actor, entity="deal", instance=deal, cleaned=cleaned, creating=False)
+    if deal.stage != from_stage:
+        _record_stage_change(actor=actor, deal=deal, from_stage=from_stage)
+    return deal
+
+
+def deal_move(*, actor: User, deal: Deal, stage: str, reason: str = "") -> Deal:
+    """Move a deal to another stage of its pipeline (board drag, form, API — all land here)."""
+    data: dict[str, Any] = {"stage": stage}
+    if reason:
+        data["won_lost_reason"] = reason
+    return deal_update(actor=actor, deal=deal, data=data)
+
+
+def _record_stage_change(*, actor: User, deal: Deal, from_stage: str) -> None:
+    DealStageChange.objects.create(deal=deal, from_stage=from_stage, to_stage=deal.stage, actor=actor)
+    audit_record(actor=actor, action="stage_changed", entity="deal", record=deal, record_label=str(deal),
+                 fields=["stage"], changes={"stage": [from_stage, deal.stage]})
+    emit("guanxi_deal_stage_changed", deal_id=deal.pk, from_stage=from_stage, to_stage=deal.stage,
+         actor_id=actor.pk)
+
+
+def deal_delete(*, actor: User, deal: Deal) -> None:
+    deal = selectors.deal_for_write(actor=actor, pk=deal.pk)
+    delete_record(actor=actor, entity="deal", instance=deal)
+
+
+# --- products ------------------------------------------------------------------------------------
+
+def product_create(*, actor: User, data: dict[str, Any]) -> Product:
+    require(access_of(actor).full)
+    cleaned = clean(PRODUCT_FIELDS, {"currency": "CNY", "active": True, **data}, partial=False)
+    if Product.objects.filter(sku=cleaned["sku"]).exists():
+        raise Conflict(_("A product with this SKU already exists."), code="sku_taken",
+                       fields=[{"path": "sku", "code": "sku_taken", "message": _("A product with this SKU already exists.")}])
+    return save_record(actor=actor, entity="product", instance=Product(), cleaned=cleaned, creating=True)
+
+
+def product_update(*, actor: User, product: Product, data: dict[str, Any]) -> Product:
+    require(access_of(actor).full)
+    cleaned = clean(PRODUCT_FIELDS, data, partial=True)
+    if "sku" in cleaned and Product.objects.filter(sku=cleaned["sku"]).exclude(pk=product.pk).exists():
+        raise Conflict(_("A product with this SKU already exists."), code="sku_taken",
+                       fields=[{"path": "sku", "code": "sku_taken", "message": _("A product with this SKU already exists.")}])
+    return save_record(actor=actor, entity="product", instance=product, cleaned=cleaned, creating=False)
+
+
+# --- reveal --------------------------------------------------------------------------------------
+
+REVEALABLE = {"account": {"phones", "bank_account"}, "contact": {"phones"}}
+
+
+def record_reveal(*, actor: User, entity: str, record_id: int, field: str) -> Any:
+    """Unmask one sensitive field for a role that may; every reveal is an audit entry."""
+    access = access_of(actor)
+    if field not in REVEALABLE.get(entity, set()):
+        raise _field_error("field", _("“%(field)s” cannot be revealed.") % {"field": field}, "invalid_choice")
+    record = selectors.record_for_read(actor=actor, entity=entity, pk=record_id)
+    if entity == "account" and field == "bank_account":
+        require(access.full or access.role == "finance")
+    else:
+        require(access.may_reveal() and (entity != "contact" or access.sees_contact_details()))
+    audit_record(actor=actor, action="reveal", entity=entity, record=record, record_label=str(record), fields=[field])
+    return getattr(record, field)

@@ -1,0 +1,720 @@
+"""Web pages of accounts, contacts, deals and products: thin views over core.records.selectors and services.
+
+Every read goes through a scoped selector (a record the user may not see is the same 404 as one that
+does not exist); every write goes through the service the API calls, so the browser and the API
+cannot disagree on permissions or validation. Templates only hide buttons; the server decides.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import phonenumbers
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from core.api.errors import ApplicationError
+from core.audit.selectors import field_changes
+from core.audit.services import audit_record
+from core.users import selectors as user_selectors
+from core.users.roles import Role
+from core.web.forms import add_service_errors
+
+from . import filters, forms, selectors, services
+from .models import Account, Contact, Deal
+from .pipelines import NEW_BUSINESS, get_pipeline
+from .serializers import account_out, contact_out
+from .writepath import access_of
+
+PAGE_SIZE = 50
+MENU_LIMIT = 500  # accounts / contacts offered in a form's menu
+BOARD_COLUMN_LIMIT = 100  # cards per board column; the column header still counts them all
+TIMELINE_LIMIT = 100
+USER_FIELDS = ("owner", "owner_id")
+# bookkeeping a stage move writes next to `stage`; the timeline shows the move itself instead
+STAGE_BOOKKEEPING = ("stage", "stage_kind", "stage_entered_at", "closed_at")
+
+CHOICE_LABELS = {"kind": Account.Kind, "status": Account.Status, "purchase_role": Contact.PurchaseRole,
+                 "stage_kind": Deal.Kind}
+
+
+# --- small helpers --------------------------------------------------------------------------------
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ApplicationError):
+        return error.message
+    if isinstance(error, ValidationError):
+        return " ".join(str(message) for message in error.messages)
+    return str(error) or _("You do not have permission to do this.")
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+def _owners(actor) -> list[tuple[int, str]]:
+    return list(user_selectors.user_list(actor=actor).filter(is_active=True).values_list("pk", "name"))
+
+
+def _assignable_owners(actor) -> list[tuple[int, str]] | None:
+    """The owner menu for people who hand records to others (the service checks every choice)."""
+    access = access_of(actor)
+    if access.full or access.role == Role.MANAGER:
+        return _owners(actor)
+    return None
+
+
+def _account_menu(actor, current: int | None = None) -> list[tuple[int, str]]:
+    menu = list(selectors.accounts(actor=actor).order_by("name", "id").values_list("pk", "name")[:MENU_LIMIT])
+    if current and current not in {pk for pk, _name in menu}:
+        menu += list(selectors.accounts(actor=actor).filter(pk=current).values_list("pk", "name"))
+    return menu
+
+
+def _contact_menu(actor) -> list[tuple[int, str]]:
+    rows = selectors.contacts(actor=actor).order_by("name", "id").values_list("pk", "name", "account__name")
+    return [(pk, f"{name} · {account}" if account else name) for pk, name, account in rows[:MENU_LIMIT]]
+
+
+def _names(actor, ids) -> dict[int, str]:
+    ids = {i for i in ids if isinstance(i, int)}
+    if not ids:
+        return {}
+    return dict(user_selectors.user_list(actor=actor).filter(pk__in=ids).values_list("pk", "name"))
+
+
+def _keyset_page(request: HttpRequest, qs: QuerySet) -> tuple[list, str | None]:
+    """Newest first, PAGE_SIZE rows, one query whatever the page: `?after=<last id of the previous page>`."""
+    after = request.GET.get("after", "")
+    if after.isdigit():
+        qs = qs.filter(pk__lt=int(after))
+    rows = list(qs.order_by("-id")[: PAGE_SIZE + 1])
+    next_query = None
+    if len(rows) > PAGE_SIZE:
+        rows = rows[:PAGE_SIZE]
+        query = request.GET.copy()
+        query["after"] = str(rows[-1].pk)
+        next_query = query.urlencode()
+    return rows, next_query
+
+
+def _first_page_query(request: HttpRequest) -> str | None:
+    if "after" not in request.GET:
+        return None
+    query = request.GET.copy()
+    del query["after"]
+    return query.urlencode()
+
+
+def _stage_label(pipeline_key: str, stage_key: str) -> str:
+    pipeline = get_pipeline(pipeline_key)
+    stage = pipeline.stage(stage_key) if pipeline else None
+    return str(stage.label) if stage else stage_key
+
+
+def _with_stage_labels(deals: list[Deal]) -> list[Deal]:
+    for deal in deals:
+        deal.stage_label = _stage_label(deal.pipeline, deal.stage)
+    return deals
+
+
+def _money_by_currency(deals) -> list[tuple[str, Decimal]]:
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for deal in deals:
+        totals[deal.currency] += deal.amount
+    return sorted(totals.items())
+
+
+def _display(field: str, value: Any, names: dict[int, str]) -> str:
+    """How a history value reads on a timeline."""
+    if value in (None, "", [], {}):
+        return "—"
+    if field in USER_FIELDS:
+        return names.get(value, f"#{value}")
+    if field.endswith("_id"):
+        return f"#{value}"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if field in CHOICE_LABELS:
+        try:
+            return str(CHOICE_LABELS[field](value).label)
+        except ValueError:
+            return str(value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def _field_label(entity: str, field: str) -> str:
+    spec = {"account": services.ACCOUNT_FIELDS, "contact": services.CONTACT_FIELDS,
+            "deal": services.DEAL_FIELDS}.get(entity, {})
+    key = field.removesuffix("_id")  # services store links as owner_id, account_id, contact_id
+    return str(spec[key].label) if key in spec else field
+
+
+def _timeline(actor, *, entity: str, history: list, deals: list[Deal]) -> list[dict[str, Any]]:
+    """Field history of the record plus the stage moves of its deals, newest first."""
+    stage_changes = [(deal, change) for deal in deals for change in deal.stage_changes.all()]
+    ids = {row.actor_id for row in history} | {change.actor_id for _deal, change in stage_changes}
+    ids |= {value for row in history if row.field in USER_FIELDS for value in (row.old_value, row.new_value)}
+    names = _names(actor, ids)
+    items = [{
+        "at": row.created_at, "who": names.get(row.actor_id) or row.actor_label or "—", "kind": "field",
+        "field": row.field, "label": _field_label(entity, row.field),
+        "old": _display(row.field, row.old_value, names), "new": _display(row.field, row.new_value, names),
+    } for row in history]
+    for deal, change in stage_changes:
+        items.append({
+            "at": change.created_at, "who": names.get(change.actor_id, "—"), "kind": "stage", "deal": deal,
+            "created": not change.from_stage,
+            "old": _stage_label(deal.pipeline, change.from_stage) if change.from_stage else "—",
+            "new": _stage_label(deal.pipeline, change.to_stage),
+        })
+    items.sort(key=lambda item: item["at"], reverse=True)
+    return items[:TIMELINE_LIMIT]
+
+
+def _profile(entity: str, out: dict[str, Any], keys: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """(key, label, shown value) of the filled-in fields of a serialized (already masked) record."""
+    return [(key, _field_label(entity, key), _display(key, out[key], {}))
+            for key in keys if key in out and out[key] not in (None, "", [])]
+
+
+ACCOUNT_PROFILE = ("kind", "level", "status", "industry", "source", "tags", "phones", "emails", "province", "city",
+                   "district", "address", "website", "description", "billing_name", "tax_number", "bank_account")
+CONTACT_PROFILE = ("title", "purchase_role", "phones", "emails", "wechat_id", "birthday")
+
+
+def _audit_view(actor, entity: str, record) -> None:
+    audit_record(actor=actor, action="view", entity=entity, record=record, record_label=str(record))
+
+
+def _writable(lookup: Callable[[], Any]) -> bool:
+    """Whether the write selector lets the user change the record (to show or hide buttons)."""
+    try:
+        lookup()
+    except (PermissionDenied, Http404):
+        return False
+    return True
+
+
+def _run_service(form: forms.RecordForm, call: Callable[[dict[str, Any]], Any]) -> Any:
+    """Hand the form's data to the service; a refusal becomes errors next to the fields it names."""
+    if not form.is_valid():
+        return None
+    try:
+        return call(form.service_data())
+    except (ValidationError, ApplicationError) as error:
+        add_service_errors(form, error)
+        return None
+
+
+def _form_page(request: HttpRequest, form, *, title: str, cancel_url: str, testid: str) -> HttpResponse:
+    return render(request, "records/form.html", {"form": form, "title": title, "cancel_url": cancel_url,
+                                                 "testid": testid}, status=400 if form.errors else 200)
+
+
+def _delete_page(request: HttpRequest, *, record, title: str, call: Callable[[], None], done_url: str,
+                 cancel_url: str) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        try:
+            call()
+        except (ValidationError, ApplicationError) as exc:
+            error = _error_text(exc)
+        else:
+            messages.success(request, _("“%(name)s” is deleted.") % {"name": record})
+            return redirect(done_url)
+    return render(request, "records/confirm_delete.html",
+                  {"record": record, "title": title, "error": error, "cancel_url": cancel_url},
+                  status=400 if error else 200)
+
+
+def _reveal(request: HttpRequest, *, entity: str, pk: int, field: str, back_url: str) -> HttpResponse:
+    """Unmask a field through the service (which audits it): an htmx fragment, or a small page."""
+    try:
+        value = services.record_reveal(actor=request.user, entity=entity, record_id=pk, field=field)
+    except ValidationError as error:
+        return HttpResponse(_error_text(error), status=400, content_type="text/plain; charset=utf-8")
+    except PermissionDenied as error:
+        return HttpResponse(_error_text(error), status=403, content_type="text/plain; charset=utf-8")
+    values = value if isinstance(value, list) else [value]
+    if field == "phones":
+        shown = [(phone, _pretty_phone(phone)) for phone in values]
+    else:
+        shown = [(None, item) for item in values]
+    context = {"field": field, "values": shown, "back_url": back_url}
+    if getattr(request, "htmx", False):
+        return render(request, "records/_revealed.html", context)
+    return render(request, "records/revealed_page.html", context)
+
+
+def _pretty_phone(phone: str) -> str:
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(phone), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        return phone
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def account_list(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    qs = filters.AccountFilter(request.GET, queryset=selectors.accounts(actor=actor)).qs
+    query = request.GET.get("q", "").strip()
+    if query:
+        qs = selectors.search(qs, query)
+    rows, next_query = _keyset_page(request, qs.select_related("owner"))
+    access = access_of(actor)
+    return render(request, "records/account_list.html", {
+        "rows": [(account, account_out(account, access)) for account in rows],
+        "filter_form": forms.AccountFilterForm(request.GET or None, owners=_owners(actor)),
+        "next_query": next_query, "first_query": _first_page_query(request),
+        "can_create": access.can_write(),
+    })
+
+
+@login_required
+def account_create(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    owners = _assignable_owners(actor)
+    form = forms.AccountForm(request.POST or None, owners=owners, initial={"owner": actor.pk})
+    if request.method == "POST":
+        account = _run_service(form, lambda data: services.account_create(actor=actor, data=data))
+        if account is not None:
+            messages.success(request, _("Account “%(name)s” is created.") % {"name": account.name})
+            return redirect("records:account_detail", pk=account.pk)
+    return _form_page(request, form, title=_("New account"), cancel_url=reverse("records:account_list"),
+                      testid="account-form")
+
+
+@login_required
+@require_safe
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    try:
+        account = selectors.account_for_read(actor=actor, pk=pk)
+    except Http404:
+        target = selectors.merged_target(actor=actor, pk=pk)
+        if target is None:
+            raise
+        return redirect("records:account_detail", pk=target.pk)
+    overview = selectors.account_overview(actor=actor, account=account)
+    _audit_view(actor, "account", account)
+    access = access_of(actor)
+    deals = _with_stage_labels(overview["deals"])
+    open_deals = [deal for deal in deals if deal.stage_kind == Deal.Kind.OPEN]
+    closed_deals = [deal for deal in deals if deal.stage_kind != Deal.Kind.OPEN]
+    won_deals = [deal for deal in closed_deals if deal.stage_kind == Deal.Kind.WON]
+    out = account_out(account, access)
+    return render(request, "records/account_detail.html", {
+        "account": account,
+        "profile": _profile("account", out, ACCOUNT_PROFILE),
+        "owner_name": account.owner.name if account.owner_id else "",
+        "contacts": [(contact, contact_out(contact, access)) for contact in overview["contacts"]],
+        "open_deals": open_deals,
+        "closed_deals": closed_deals,
+        "totals": overview["totals"],
+        "open_by_currency": _money_by_currency(open_deals),
+        "won_by_currency": _money_by_currency(won_deals),
+        "timeline": _timeline(actor, entity="account", history=overview["history"], deals=deals),
+        "can_edit": _writable(lambda: selectors.account_for_write(actor=actor, pk=account.pk)),
+        "can_claim": account.owner_id is None and access.can_write(),
+        "is_mine": account.owner_id == actor.pk,
+        "can_reveal_phones": bool(out.get("phones")) and access.may_reveal(),
+        "can_reveal_bank": bool(out.get("bank_account")) and (access.full or access.role == Role.FINANCE),
+        "can_add": access.can_write(),
+    })
+
+
+@login_required
+def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    account = selectors.account_for_write(actor=actor, pk=pk)
+    form = forms.AccountForm(request.POST or None, owners=_assignable_owners(actor), instance=account,
+                             initial=forms.AccountForm.initial_for(account))
+    if request.method == "POST":
+        saved = _run_service(form, lambda data: services.account_update(actor=actor, account=account, data=data))
+        if saved is not None:
+            messages.success(request, _("Saved."))
+            return redirect("records:account_detail", pk=account.pk)
+    return _form_page(request, form, title=_("Edit %(name)s") % {"name": account.name},
+                      cancel_url=reverse("records:account_detail", args=[account.pk]), testid="account-form")
+
+
+@login_required
+def account_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    account = selectors.account_for_write(actor=actor, pk=pk)
+    return _delete_page(request, record=account, title=_("Delete account"),
+                        call=lambda: services.account_delete(actor=actor, account=account),
+                        done_url=reverse("records:account_list"),
+                        cancel_url=reverse("records:account_detail", args=[account.pk]))
+
+
+@login_required
+@require_POST
+def account_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    return _reveal(request, entity="account", pk=pk, field=field,
+                   back_url=reverse("records:account_detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def account_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    pool_url = reverse("records:pool")
+    try:
+        account = selectors.account_for_read(actor=actor, pk=pk)
+    except Http404:
+        # claimed by someone else a moment ago, or never there: the same words either way
+        messages.error(request, _("This account is not in the public pool any more."))
+        return redirect(pool_url)
+    try:
+        services.account_claim(actor=actor, account=account)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(_safe_next(request, pool_url))
+    messages.success(request, _("“%(name)s” is yours now.") % {"name": account.name})
+    return redirect("records:account_detail", pk=account.pk)
+
+
+@login_required
+@require_POST
+def account_release(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    account = selectors.account_for_read(actor=actor, pk=pk)
+    services.account_release(actor=actor, account=account)
+    messages.success(request, _("“%(name)s” is back in the public pool.") % {"name": account.name})
+    return redirect("records:pool")
+
+
+@login_required
+@require_safe
+def pool(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    qs = filters.AccountFilter(request.GET, queryset=selectors.pool(actor=actor)).qs
+    query = request.GET.get("q", "").strip()
+    if query:
+        qs = selectors.search(qs, query)
+    rows, next_query = _keyset_page(request, qs)
+    return render(request, "records/pool.html", {
+        "rows": rows, "filter_form": forms.PoolFilterForm(request.GET or None),
+        "next_query": next_query, "first_query": _first_page_query(request),
+        "limit": services.POOL_LIMIT,
+    })
+
+
+# --- contacts -------------------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def contact_list(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    qs = filters.ContactFilter(request.GET, queryset=selectors.contacts(actor=actor)).qs
+    query = request.GET.get("q", "").strip()
+    if query:
+        qs = selectors.search(qs, query)
+    rows, next_query = _keyset_page(request, qs.select_related("owner", "account"))
+    access = access_of(actor)
+    return render(request, "records/contact_list.html", {
+        "rows": [(contact, contact_out(contact, access)) for contact in rows],
+        "filter_form": forms.ContactFilterForm(request.GET or None, owners=_owners(actor)),
+        "next_query": next_query, "first_query": _first_page_query(request),
+        "can_create": access.can_write(),
+    })
+
+
+@login_required
+def contact_create(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    preset = request.GET.get("account", "")
+    form = forms.ContactForm(request.POST or None, owners=_assignable_owners(actor),
+                             accounts=_account_menu(actor, int(preset) if preset.isdigit() else None),
+                             initial={"owner": actor.pk, "account": preset})
+    if request.method == "POST":
+        contact = _run_service(form, lambda data: services.contact_create(actor=actor, data=data))
+        if contact is not None:
+            messages.success(request, _("Contact “%(name)s” is created.") % {"name": contact.name})
+            return redirect("records:contact_detail", pk=contact.pk)
+    cancel = reverse("records:account_detail", args=[preset]) if preset.isdigit() else reverse("records:contact_list")
+    return _form_page(request, form, title=_("New contact"), cancel_url=cancel, testid="contact-form")
+
+
+@login_required
+@require_safe
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    contact = selectors.record_for_read(actor=actor, entity="contact", pk=pk)
+    _audit_view(actor, "contact", contact)
+    access = access_of(actor)
+    account = selectors.accounts(actor=actor).filter(pk=contact.account_id).first() if contact.account_id else None
+    deals = _with_stage_labels(list(selectors.deals(actor=actor).filter(contact=contact)
+                                    .select_related("account", "contact").order_by("-id")[:PAGE_SIZE]))
+    history = list(field_changes(entity="contact", record_id=contact.pk)[:TIMELINE_LIMIT])
+    out = contact_out(contact, access)
+    return render(request, "records/contact_detail.html", {
+        "contact": contact, "profile": _profile("contact", out, CONTACT_PROFILE), "account": account,
+        "deals": deals,
+        "owner_name": contact.owner.name if contact.owner_id else "",
+        "timeline": _timeline(actor, entity="contact", history=history, deals=[]),
+        "can_edit": _writable(lambda: selectors.contact_for_write(actor=actor, pk=contact.pk)),
+        "can_reveal_phones": bool(out.get("phones")) and access.may_reveal(),
+    })
+
+
+@login_required
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    contact = selectors.contact_for_write(actor=actor, pk=pk)
+    form = forms.ContactForm(request.POST or None, owners=_assignable_owners(actor), instance=contact,
+                             accounts=_account_menu(actor, contact.account_id),
+                             initial=forms.ContactForm.initial_for(contact))
+    if request.method == "POST":
+        saved = _run_service(form, lambda data: services.contact_update(actor=actor, contact=contact, data=data))
+        if saved is not None:
+            messages.success(request, _("Saved."))
+            return redirect("records:contact_detail", pk=contact.pk)
+    return _form_page(request, form, title=_("Edit %(name)s") % {"name": contact.name},
+                      cancel_url=reverse("records:contact_detail", args=[contact.pk]), testid="contact-form")
+
+
+@login_required
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    contact = selectors.contact_for_write(actor=actor, pk=pk)
+    return _delete_page(request, record=contact, title=_("Delete contact"),
+                        call=lambda: services.contact_delete(actor=actor, contact=contact),
+                        done_url=reverse("records:contact_list"),
+                        cancel_url=reverse("records:contact_detail", args=[contact.pk]))
+
+
+@login_required
+@require_POST
+def contact_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    return _reveal(request, entity="contact", pk=pk, field=field,
+                   back_url=reverse("records:contact_detail", args=[pk]))
+
+
+# --- deals ----------------------------------------------------------------------------------------
+
+def _board(request: HttpRequest, *, error: str = "") -> dict[str, Any]:
+    """The NEW_BUSINESS board: a column per stage in order, exact counts and totals, newest cards first."""
+    actor = request.user
+    qs = filters.DealFilter(request.GET, queryset=selectors.deals(actor=actor).filter(pipeline=NEW_BUSINESS.key)).qs
+    sums = qs.order_by().values("stage", "currency").annotate(count=Count("pk"), total=Sum("amount"))
+    cards = (qs.select_related("account", "owner")
+             .annotate(rank=Window(RowNumber(), partition_by=[F("stage")], order_by=[F("id").desc()]))
+             .filter(rank__lte=BOARD_COLUMN_LIMIT).order_by("stage", "rank"))
+    by_stage: dict[str, list[Deal]] = defaultdict(list)
+    for deal in cards:
+        by_stage[deal.stage].append(deal)
+    counts: dict[str, int] = defaultdict(int)
+    totals: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
+    for row in sums:
+        counts[row["stage"]] += row["count"]
+        totals[row["stage"]].append((row["currency"], row["total"] or Decimal("0")))
+    columns = [{"stage": stage, "cards": by_stage[stage.key], "count": counts[stage.key],
+                "totals": sorted(totals[stage.key]), "hidden": counts[stage.key] - len(by_stage[stage.key])}
+               for stage in NEW_BUSINESS.stages]
+    return {"columns": columns, "stages": NEW_BUSINESS.stages, "error": error, "pipeline": NEW_BUSINESS,
+            "filter_form": forms.BoardFilterForm(request.GET or None, owners=_owners(actor)),
+            "can_create": access_of(actor).can_write()}
+
+
+@login_required
+@require_safe
+def deal_board(request: HttpRequest) -> HttpResponse:
+    return render(request, "records/deal_board.html", _board(request))
+
+
+@login_required
+@require_POST
+def deal_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """A card dropped on a column (or its "move to" menu): the same deal_move service as the API.
+
+    From the board's script (header X-Requested-With: board) the answer is the re-rendered columns,
+    or the reason in plain text with status 400/403; from a plain form post, a redirect or the board
+    page with the reason in its alert.
+    """
+    actor = request.user
+    deal = selectors.record_for_read(actor=actor, entity="deal", pk=pk)
+    from_board = request.headers.get("X-Requested-With") == "board"
+    try:
+        services.deal_move(actor=actor, deal=deal, stage=request.POST.get("stage", ""),
+                           reason=request.POST.get("reason", "").strip())
+    except (ValidationError, ApplicationError, PermissionDenied) as error:
+        status = 403 if isinstance(error, PermissionDenied) else 400
+        if from_board:
+            return HttpResponse(_error_text(error), status=status, content_type="text/plain; charset=utf-8")
+        return render(request, "records/deal_board.html", _board(request, error=_error_text(error)), status=status)
+    if from_board:
+        return render(request, "records/_board_columns.html", _board(request))
+    messages.success(request, _("“%(name)s” moved to %(stage)s.") % {
+        "name": deal.name, "stage": _stage_label(deal.pipeline, request.POST.get("stage", ""))})
+    return HttpResponseRedirect(_safe_next(request, reverse("records:deal_board")))
+
+
+@login_required
+@require_safe
+def deal_list(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    qs = filters.DealFilter(request.GET, queryset=selectors.deals(actor=actor)).qs
+    query = request.GET.get("q", "").strip()
+    if query:
+        qs = qs.filter(name__icontains=query)
+    rows, next_query = _keyset_page(request, qs.select_related("owner", "account"))
+    return render(request, "records/deal_list.html", {
+        "rows": _with_stage_labels(rows),
+        "filter_form": forms.DealFilterForm(request.GET or None, owners=_owners(actor)),
+        "next_query": next_query, "first_query": _first_page_query(request),
+        "can_create": access_of(actor).can_write(),
+    })
+
+
+@login_required
+def deal_create(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    preset = request.GET.get("account", "")
+    form = forms.DealForm(request.POST or None, owners=_assignable_owners(actor),
+                          accounts=_account_menu(actor, int(preset) if preset.isdigit() else None),
+                          contacts=_contact_menu(actor),
+                          initial={"owner": actor.pk, "account": preset, "currency": "CNY",
+                                   "stage": NEW_BUSINESS.first_stage.key})
+    if request.method == "POST":
+        deal = _run_service(form, lambda data: services.deal_create(actor=actor, data=data))
+        if deal is not None:
+            messages.success(request, _("Deal “%(name)s” is created.") % {"name": deal.name})
+            return redirect("records:deal_detail", pk=deal.pk)
+    cancel = reverse("records:account_detail", args=[preset]) if preset.isdigit() else reverse("records:deal_board")
+    return _form_page(request, form, title=_("New deal"), cancel_url=cancel, testid="deal-form")
+
+
+@login_required
+@require_safe
+def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    deal = selectors.record_for_read(actor=actor, entity="deal", pk=pk)
+    _audit_view(actor, "deal", deal)
+    deal = _with_stage_labels([deal])[0]
+    history = list(field_changes(entity="deal", record_id=deal.pk).exclude(field__in=STAGE_BOOKKEEPING)[:TIMELINE_LIMIT])
+    contact = selectors.contacts(actor=actor).filter(pk=deal.contact_id).first() if deal.contact_id else None
+    return render(request, "records/deal_detail.html", {
+        "deal": deal, "account": deal.account, "contact": contact, "stages": NEW_BUSINESS.stages,
+        "owner_name": deal.owner.name if deal.owner_id else "",
+        "timeline": _timeline(actor, entity="deal", history=history, deals=[deal]),
+        "can_edit": _writable(lambda: selectors.deal_for_write(actor=actor, pk=deal.pk)),
+    })
+
+
+@login_required
+def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    deal = selectors.deal_for_write(actor=actor, pk=pk)
+    form = forms.DealForm(request.POST or None, owners=_assignable_owners(actor), instance=deal,
+                          accounts=_account_menu(actor, deal.account_id), contacts=_contact_menu(actor),
+                          initial=forms.DealForm.initial_for(deal))
+    if request.method == "POST":
+        saved = _run_service(form, lambda data: services.deal_update(actor=actor, deal=deal, data=data))
+        if saved is not None:
+            messages.success(request, _("Saved."))
+            return redirect("records:deal_detail", pk=deal.pk)
+    return _form_page(request, form, title=_("Edit %(name)s") % {"name": deal.name},
+                      cancel_url=reverse("records:deal_detail", args=[deal.pk]), testid="deal-form")
+
+
+@login_required
+def deal_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    deal = selectors.deal_for_write(actor=actor, pk=pk)
+    return _delete_page(request, record=deal, title=_("Delete deal"),
+                        call=lambda: services.deal_delete(actor=actor, deal=deal),
+                        done_url=reverse("records:deal_board"),
+                        cancel_url=reverse("records:deal_detail", args=[deal.pk]))
+
+
+# --- products -------------------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def product_list(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    qs = filters.ProductFilter(request.GET, queryset=selectors.products(actor=actor)).qs
+    query = request.GET.get("q", "").strip()
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(sku__icontains=query))
+    page = Paginator(qs.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    return render(request, "records/product_list.html", {
+        "page": page, "query": query_without_page.urlencode(),
+        "filter_form": forms.ProductFilterForm(request.GET or None),
+        "can_manage": access_of(actor).full,
+    })
+
+
+@login_required
+def product_create(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    form = forms.ProductForm(request.POST or None, initial={"currency": "CNY", "active": True})
+    if request.method == "POST":
+        product = _run_service(form, lambda data: services.product_create(actor=actor, data=data))
+        if product is not None:
+            messages.success(request, _("Product “%(name)s” is created.") % {"name": product.name})
+            return redirect("records:product_list")
+    return _form_page(request, form, title=_("New product"), cancel_url=reverse("records:product_list"),
+                      testid="product-form")
+
+
+@login_required
+def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    product = selectors.record_for_read(actor=actor, entity="product", pk=pk)
+    form = forms.ProductForm(request.POST or None, instance=product, initial=forms.ProductForm.initial_for(product))
+    if request.method == "POST":
+        saved = _run_service(form, lambda data: services.product_update(actor=actor, product=product, data=data))
+        if saved is not None:
+            messages.success(request, _("Saved."))
+            return redirect("records:product_list")
+    return _form_page(request, form, title=_("Edit %(name)s") % {"name": product.name},
+                      cancel_url=reverse("records:product_list"), testid="product-form")
+
+
+# --- search ---------------------------------------------------------------------------------------
+
+SEARCH_LIMIT = 20
+
+
+@login_required
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    query = request.GET.get("q", "").strip()[:100]
+    results: dict[str, list] = {"accounts": [], "contacts": [], "deals": []}
+    if query:
+        results["accounts"] = list(selectors.search(selectors.accounts(actor=actor), query)
+                                   .select_related("owner").order_by("-id")[:SEARCH_LIMIT])
+        results["contacts"] = list(selectors.search(selectors.contacts(actor=actor), query)
+                                   .select_related("account").order_by("-id")[:SEARCH_LIMIT])
+        results["deals"] = _with_stage_labels(list(selectors.deals(actor=actor).filter(name__icontains=query)
+                                                   .select_related("account").order_by("-id")[:SEARCH_LIMIT]))
+    return render(request, "records/search.html", {"query": query, **results,
+                                                   "found": any(results.values())})

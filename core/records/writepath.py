@@ -1,0 +1,105 @@
+"""The one write path's shared steps: permission, validation, one transaction, history, audit, event.
+
+Every service in core.records.services builds on `save_record` / `delete_record`, so the web form,
+the API, the board, imports and the demo seeder cannot skip a step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from core.access.policy import Access
+from core.audit.services import audit_record, history_record
+from core.users.models import User
+
+from .events import emit
+
+SENSITIVE_FIELDS = {"phones", "bank_account"}
+
+
+def not_allowed() -> PermissionDenied:
+    return PermissionDenied(_("You do not have permission to do this."))
+
+
+def require(condition: bool) -> None:
+    if not condition:
+        raise not_allowed()
+
+
+def audit_value(field: str, value: Any) -> Any:
+    """What history and audit keep of a value: sensitive ones only masked."""
+    if field in SENSITIVE_FIELDS and value:
+        from .normalize import mask_phone
+
+        if isinstance(value, list):
+            return [mask_phone(v) for v in value]
+        return "****" + str(value)[-4:]
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    return {field: getattr(instance, field) for field in fields}
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    return {field: (before.get(field), value) for field, value in after.items() if before.get(field) != value}
+
+
+def save_record(
+    *,
+    actor: User,
+    entity: str,
+    instance: models.Model,
+    cleaned: dict[str, Any],
+    creating: bool,
+    before_save: Callable[[models.Model], None] | None = None,
+    after_save: Callable[[models.Model], None] | None = None,
+) -> models.Model:
+    """Apply validated values and write: one transaction with field history and audit; event after commit."""
+    before = {} if creating else snapshot(instance, cleaned.keys())
+    for field, value in cleaned.items():
+        setattr(instance, field, value)
+    if creating and hasattr(instance, "created_by_id"):
+        instance.created_by = actor
+    diff = changed(before, cleaned) if not creating else {k: (None, v) for k, v in cleaned.items() if v not in
+                                                          (None, "", [], {})}
+    if not creating and not diff:
+        return instance
+    with transaction.atomic():
+        if before_save:
+            before_save(instance)
+        instance.save()
+        if after_save:
+            after_save(instance)
+        masked = {field: (audit_value(field, old), audit_value(field, new)) for field, (old, new) in diff.items()}
+        history_record(actor=actor, entity=entity, record_id=instance.pk, changes=masked)
+        audit_record(actor=actor, action="create" if creating else "update", entity=entity, record=instance,
+                     record_label=str(instance), fields=sorted(diff), changes=masked)
+    emit("guanxi_record_saved", entity=entity, record_id=instance.pk, action="create" if creating else "update",
+         fields=sorted(diff), actor_id=actor.pk)
+    return instance
+
+
+def delete_record(*, actor: User, entity: str, instance: models.Model) -> None:
+    record_id, label = instance.pk, str(instance)
+    with transaction.atomic():
+        try:
+            instance.delete()
+        except models.ProtectedError:
+            raise ValidationError(_("This record still has related records; move or delete them first."),
+                                  code="protected") from None
+        audit_record(actor=actor, action="delete", entity=entity, record_id=record_id, record_label=label)
+    emit("guanxi_record_saved", entity=entity, record_id=record_id, action="delete", fields=[], actor_id=actor.pk)
+
+
+def access_of(actor: User) -> Access:
+    access = getattr(actor, "_guanxi_access", None)
+    if access is None:
+        access = Access(actor)
+        actor._guanxi_access = access
+    return access

@@ -1,0 +1,1 @@
+"""Service tickets with response-time targets (SLA) and satisfaction scores."""

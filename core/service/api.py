@@ -1,0 +1,106 @@
+"""The tickets API: thin views over core.service.selectors and services (the records API's base views)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api.base import ScopedGenericAPIView
+from core.records.api import RecordDetailView, RecordListView, _payload
+from core.records.writepath import access_of
+
+from . import filters, selectors, services
+from . import serializers as out
+
+SEARCH = OpenApiParameter("q", str, description="Words of the subject.")
+
+
+@extend_schema(parameters=[SEARCH], tags=["tickets"])
+class TicketListView(RecordListView):
+    entity = "ticket"
+    selectors_module = selectors
+    services_module = services
+    out_module = out
+    serializer_class = out.TicketOut
+    filterset_class = filters.TicketFilter
+    text_fields = ("subject",)
+    ordering_fields = ["id", "created_at", "updated_at", "first_response_due_at", "resolution_due_at",
+                       "next_due_at", "priority_rank"]
+
+
+@extend_schema(tags=["tickets"])
+class TicketDetailView(RecordDetailView):
+    entity = "ticket"
+    selectors_module = selectors
+    services_module = services
+    out_module = out
+    serializer_class = out.TicketOut
+
+
+class TicketActionView(ScopedGenericAPIView):
+    """POST /tickets/{id}/<action>: the ticket is looked up in the actor's scope, the service does the rest."""
+
+    serializer_class = out.TicketOut
+
+    def scoped_queryset(self):
+        return selectors.tickets(actor=self.request.user)
+
+    def answer(self, ticket) -> Response:
+        return Response(out.ticket_out(ticket, access_of(self.request.user)), status=status.HTTP_200_OK)
+
+
+@extend_schema(tags=["tickets"], request=None, summary="Record an answer to the customer (first response)")
+class TicketRespondView(TicketActionView):
+    def post(self, request: Request, pk: int) -> Response:
+        return self.answer(services.ticket_respond(actor=request.user, ticket=self.get_object()))
+
+
+class ResolveIn(serializers.Serializer):
+    resolution = serializers.CharField(help_text="How the request was solved.")
+
+
+@extend_schema(tags=["tickets"], request=ResolveIn, summary="Resolve a ticket")
+class TicketResolveView(TicketActionView):
+    def post(self, request: Request, pk: int) -> Response:
+        data = _payload(request)
+        return self.answer(services.ticket_resolve(actor=request.user, ticket=self.get_object(),
+                                                   resolution=data.get("resolution", "")))
+
+
+@extend_schema(tags=["tickets"], request=None, summary="Close a ticket")
+class TicketCloseView(TicketActionView):
+    def post(self, request: Request, pk: int) -> Response:
+        return self.answer(services.ticket_close(actor=request.user, ticket=self.get_object()))
+
+
+@extend_schema(tags=["tickets"], request=None, summary="Reopen a resolved or closed ticket")
+class TicketReopenView(TicketActionView):
+    def post(self, request: Request, pk: int) -> Response:
+        return self.answer(services.ticket_reopen(actor=request.user, ticket=self.get_object()))
+
+
+class RateIn(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True)
+
+
+@extend_schema(tags=["tickets"], request=RateIn, summary="Record the customer's satisfaction (after resolution)")
+class TicketRateView(TicketActionView):
+    def post(self, request: Request, pk: int) -> Response:
+        data = _payload(request)
+        return self.answer(services.ticket_rate(actor=request.user, ticket=self.get_object(),
+                                                score=data.get("score"), comment=data.get("comment", "")))
+
+
+class AssignIn(serializers.Serializer):
+    assignee = serializers.IntegerField(allow_null=True, help_text="A user id, or null to unassign.")
+
+
+@extend_schema(tags=["tickets"], request=AssignIn, summary="Assign a ticket")
+class TicketAssignView(TicketActionView):
+    def post(self, request: Request, pk: int) -> Response:
+        data = _payload(request)
+        return self.answer(services.ticket_assign(actor=request.user, ticket=self.get_object(),
+                                                  assignee=data.get("assignee")))

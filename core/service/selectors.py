@@ -1,0 +1,153 @@
+"""Reads of tickets, always scoped to what the actor may see, with SLA state computed in SQL.
+
+Who sees which tickets:
+- owner, admin: all; support: all (they are the service desk) and may change them;
+- manager, member: tickets of the accounts they can see, changeable on accounts they can change;
+- viewer: tickets of the accounts they can see, read-only; finance: none.
+
+`response_breached`, `resolution_breached`, `next_due_at` and `response_due_in` are annotations against
+one "now" (the database's `now()` unless a test passes one), so lists sort and filter on them without
+a Python loop and every row of a page is judged at the same instant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Least, Now
+
+from core.access.policy import Access
+from core.records.models import Account
+from core.records.selectors import _for_write, _get
+from core.records.writepath import access_of
+from core.users.models import User
+from core.users.roles import Role
+
+from .models import ACTIVE_STATUSES, Ticket
+
+DESK_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.SUPPORT})
+TICKET_WRITERS = frozenset({Role.OWNER, Role.ADMIN, Role.SUPPORT, Role.MANAGER, Role.MEMBER})
+PRIORITY_RANK = {Ticket.Priority.LOW: 1, Ticket.Priority.NORMAL: 2, Ticket.Priority.HIGH: 3,
+                 Ticket.Priority.URGENT: 4}
+
+
+def tickets_q(access: Access, *, write: bool = False) -> Q:
+    """The tickets `access` may read (or change, with `write`), as a filter on Ticket."""
+    if access.role in DESK_ROLES:
+        return Q()
+    if access.role in TICKET_WRITERS or (access.role == Role.VIEWER and not write):
+        accounts = Account.objects.filter(access.accounts_q(write=write)).values("pk")
+        return Q(account_id__in=accounts)
+    return Q(pk__in=[])  # finance, deactivated logins, and viewers asking to write
+
+
+def may_write_tickets(access: Access) -> bool:
+    """Roles that open and work tickets at all (which ones, `tickets_q(write=True)` decides)."""
+    return access.role in TICKET_WRITERS
+
+
+def _now(now: dt.datetime | None):
+    return Now() if now is None else Value(now, output_field=DateTimeField())
+
+
+def _flag(condition: Q) -> Case:
+    """True or False, never NULL: a comparison with a NULL column is unknown in SQL, and unknown is "no"."""
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def with_sla(qs: QuerySet[Ticket], *, now: dt.datetime | None = None) -> QuerySet[Ticket]:
+    """Annotate the SLA state of each ticket as SQL expressions evaluated at `now`.
+
+    A target is breached when it was met late, or is still unmet after its due time. A resolution ends
+    with the ticket's resolution, or with its closing when it was closed unresolved.
+    """
+    at = _now(now)
+    response_breached = (Q(first_responded_at__isnull=True, first_response_due_at__lt=at)
+                         | Q(first_responded_at__gt=F("first_response_due_at")))
+    resolution_breached = (Q(resolved_at__isnull=True, closed_at__isnull=True, resolution_due_at__lt=at)
+                           | Q(resolved_at__gt=F("resolution_due_at"))
+                           | Q(resolved_at__isnull=True, closed_at__gt=F("resolution_due_at")))
+    return qs.annotate(
+        response_breached=_flag(response_breached),
+        resolution_breached=_flag(resolution_breached),
+        # the deadline the desk is working against now: the response, until there is one
+        next_due_at=Case(
+            When(first_responded_at__isnull=True,
+                 then=Least(F("first_response_due_at"), F("resolution_due_at"))),
+            default=F("resolution_due_at"), output_field=DateTimeField()),
+        response_due_in=Case(
+            When(first_responded_at__isnull=True, status__in=ACTIVE_STATUSES,
+                 then=ExpressionWrapper(F("first_response_due_at") - at, output_field=DurationField())),
+            default=Value(None, output_field=DurationField()), output_field=DurationField()),
+        priority_rank=Case(*[When(priority=key, then=Value(rank)) for key, rank in PRIORITY_RANK.items()],
+                           default=Value(0), output_field=IntegerField()),
+    )
+
+
+def tickets(*, actor: User, now: dt.datetime | None = None) -> QuerySet[Ticket]:
+    """Every ticket the actor may see, with SLA annotations."""
+    return with_sla(Ticket.objects.filter(tickets_q(access_of(actor))), now=now)
+
+
+def ticket_queue(*, actor: User, now: dt.datetime | None = None) -> QuerySet[Ticket]:
+    """The desk's work queue: unfinished tickets, breached first, then by the earliest deadline due."""
+    breached = Q(response_breached=True) | Q(resolution_breached=True)
+    return (tickets(actor=actor, now=now).filter(status__in=ACTIVE_STATUSES)
+            .annotate(breached=_flag(breached))
+            .order_by("-breached", "next_due_at", "id"))
+
+
+def account_tickets(*, actor: User, account: Account, now: dt.datetime | None = None) -> QuerySet[Ticket]:
+    """The tickets of one account for its 360 view: unfinished ones first, then the newest."""
+    unfinished = Q(status__in=ACTIVE_STATUSES)
+    return (tickets(actor=actor, now=now).filter(account_id=account.pk)
+            .annotate(unfinished=_flag(unfinished))
+            .order_by("-unfinished", "-created_at", "-id"))
+
+
+def ticket_for_read(*, actor: User, pk: Any, now: dt.datetime | None = None) -> Ticket:
+    """One visible ticket; an invisible one is the same 404 as one that does not exist."""
+    return _get(tickets(actor=actor, now=now), pk)
+
+
+def ticket_for_write(*, actor: User, pk: Any, now: dt.datetime | None = None) -> Ticket:
+    """One ticket the actor may change: 404 when not visible, 403 when visible but read-only."""
+    write_qs = Ticket.objects.filter(tickets_q(access_of(actor), write=True))
+    return _for_write(tickets(actor=actor, now=now), write_qs, pk, None)
+
+
+def account_for_ticket(*, actor: User, pk: Any, field: str = "account") -> Account:
+    """The account a ticket is filed under: the desk files for any customer, others on accounts they change.
+
+    Support cannot browse accounts (only those their tickets refer to), so a caller's account id is
+    enough for them; absent, merged and invisible accounts all answer the same field error.
+    """
+    access = access_of(actor)
+    live = Account.objects.filter(merged_into__isnull=True)
+    if access.role in DESK_ROLES:
+        return _get(live, pk, field)
+    return _for_write(live.filter(access.accounts_q()), live.filter(access.accounts_q(write=True)), pk, field)
+
+
+def may_work_on(*, user: User, account_id: int) -> bool:
+    """Whether `user` could be assigned a ticket of this account (changes tickets there)."""
+    access = Access(user)
+    if not may_write_tickets(access):
+        return False
+    if access.role in DESK_ROLES:
+        return True
+    return Account.objects.filter(pk=account_id).filter(access.accounts_q(write=True)).exists()

@@ -1,0 +1,1 @@
+"""Tests of core.audit: the append-only audit log and field history."""
