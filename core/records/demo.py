@@ -55,7 +55,7 @@ def seed_demo(*, owner: User) -> dict[str, int]:
     counts = {"accounts": 0, "contacts": 0, "deals": 0, "products": len(products)}
     stages = [stage.key for stage in NEW_BUSINESS.stages]
     for index, (name, province, city, district, industry, level) in enumerate(COMPANIES):
-        owner_user = None if index % 6 == 5 else (sales + [owner])[index % 3]
+        owner_user = None if index % 6 == 5 else [*sales, owner][index % 3]
         account = services.account_create(actor=owner, data={
             "name": name, "province": province, "city": city, "district": district, "industry": industry,
             "level": level, "status": "active" if level == "A" else "prospect", "source": rng.choice(
