@@ -43,6 +43,8 @@ def _public_schema_and_clean_cache(settings):
 @pytest.fixture
 def committed_db(django_db_setup, django_db_blocker):
     """Real commits, visible to other connections; the test must clean up (see drop_workspace)."""
+    name = connection.settings_dict["NAME"]
+    assert name.startswith("test_"), f"refusing to commit test data into {name!r}"
     with django_db_blocker.unblock():
         yield
         connection.set_schema_to_public()

@@ -42,7 +42,7 @@ from django.db.models.functions import Coalesce, NullIf, Round
 
 from core.access.policy import Access
 from core.leads.selectors import leads
-from core.records.models import Deal
+from core.records.models import Account, Deal
 from core.records.selectors import _for_write, _get, contacts, deals
 from core.records.writepath import access_of
 from core.users.models import User
@@ -116,7 +116,7 @@ def campaign_deals(*, actor: User, campaign: Campaign) -> QuerySet[Deal]:
     return deals(actor=actor).filter(campaign_links__campaign=campaign)
 
 
-def account_campaign_memberships(*, actor: User, account: Any) -> QuerySet[CampaignMember]:
+def account_campaign_memberships(*, actor: User, account: Account | int) -> QuerySet[CampaignMember]:
     """For the account's 360 view: each membership of one of its contacts in a campaign, newest campaign first.
 
     Only contacts the actor may see count, and nothing for a role that reads no campaigns; each row carries

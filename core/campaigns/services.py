@@ -23,7 +23,7 @@ from core.records import selectors as records_selectors
 from core.records.cleaning import F, clean
 from core.records.events import emit
 from core.records.search import record_tokens
-from core.records.services import _resolve_owner
+from core.records.services import resolve_owner
 from core.records.writepath import access_of, delete_record, require, save_record
 from core.users.models import User
 
@@ -78,7 +78,7 @@ def campaign_create(*, actor: User, data: dict[str, Any]) -> Campaign:
     cleaned = clean(CAMPAIGN_FIELDS, data, partial=False)
     _check(cleaned, None)
     cleaned.setdefault("owner", actor.pk)
-    _resolve_owner(actor, cleaned)
+    resolve_owner(actor, cleaned)
     return save_record(actor=actor, entity="campaign", instance=Campaign(), cleaned=cleaned, creating=True,
                        before_save=_campaign_tokens)
 
@@ -87,7 +87,7 @@ def campaign_update(*, actor: User, campaign: Campaign, data: dict[str, Any]) ->
     campaign = selectors.campaign_for_write(actor=actor, pk=campaign.pk)
     cleaned = clean(CAMPAIGN_FIELDS, data, partial=True)
     _check(cleaned, campaign)
-    _resolve_owner(actor, cleaned)
+    resolve_owner(actor, cleaned)
     return save_record(actor=actor, entity="campaign", instance=campaign, cleaned=cleaned, creating=False,
                        before_save=_campaign_tokens)
 

@@ -25,7 +25,7 @@ from core.records.cleaning import F, clean
 from core.records.events import emit
 from core.records.models import Account
 from core.records.search import record_tokens
-from core.records.services import _resolve_owner, account_create, contact_create, deal_create
+from core.records.services import account_create, contact_create, deal_create, resolve_owner
 from core.records.writepath import access_of, delete_record, require, save_record
 from core.users.models import User
 
@@ -87,7 +87,7 @@ def lead_create(*, actor: User, data: dict[str, Any]) -> Lead:
     cleaned = clean(LEAD_FIELDS, data, partial=False)
     _check_status(cleaned, None)
     cleaned.setdefault("owner", actor.pk)
-    _resolve_owner(actor, cleaned)
+    resolve_owner(actor, cleaned)
     return save_record(actor=actor, entity="lead", instance=Lead(), cleaned=cleaned, creating=True,
                        before_save=_lead_tokens)
 
@@ -99,7 +99,7 @@ def lead_update(*, actor: User, lead: Lead, data: dict[str, Any]) -> Lead:
         raise _already_converted()
     cleaned = clean(LEAD_FIELDS, data, partial=True)
     _check_status(cleaned, lead)
-    _resolve_owner(actor, cleaned)
+    resolve_owner(actor, cleaned)
     return save_record(actor=actor, entity="lead", instance=lead, cleaned=cleaned, creating=False,
                        before_save=_lead_tokens)
 

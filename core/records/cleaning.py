@@ -39,7 +39,13 @@ def _error(field: str, message: str, code: str) -> ValidationError:
 
 def _convert(name: str, spec: F, value: Any) -> Any:
     label = str(spec.label)
+    if isinstance(value, str):
+        value = value.strip()
     empty = value is None or value == "" or value == []
+    if empty and spec.kind == "choice":
+        allowed = [c.value for c in spec.choices]
+        raise _error(name, _("%(field)s must be one of: %(choices)s.") % {
+            "field": label, "choices": ", ".join(allowed)}, "required" if spec.required else "invalid_choice")
     if empty:
         if spec.required:
             raise _error(name, _("%(field)s is required.") % {"field": label}, "required")

@@ -6,6 +6,7 @@ and an audit entry, and emits a domain event after commit (see core.records.writ
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -68,7 +69,7 @@ DEAL_FIELDS: dict[str, F] = {
     "name": F("text", _l("Name"), required=True, max_length=200),
     "account": F("fk", _l("Account"), required=True),
     "contact": F("fk", _l("Contact")),
-    "amount": F("decimal", _l("Amount"), min_value=0),
+    "amount": F("decimal", _l("Amount"), min_value=0, max_value=Decimal("999999999999.99")),
     "currency": F("currency", _l("Currency")),
     "expected_close_date": F("date", _l("Expected close date")),
     "pipeline": F("text", _l("Pipeline"), max_length=50),
@@ -91,7 +92,7 @@ def _field_error(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
 
 
-def _resolve_owner(actor: User, cleaned: dict[str, Any]) -> None:
+def resolve_owner(actor: User, cleaned: dict[str, Any]) -> None:
     """Only admins, owners and managers assign records to someone else (managers: within their teams)."""
     if "owner" not in cleaned:
         return
@@ -121,7 +122,7 @@ def account_create(*, actor: User, data: dict[str, Any]) -> Account:
     if cleaned.get("level") and cleaned["level"] not in Account.Level.values:
         raise _field_error("level", _("Level must be A, B or C."), "invalid_choice")
     cleaned.setdefault("owner", actor.pk)
-    _resolve_owner(actor, cleaned)
+    resolve_owner(actor, cleaned)
     return save_record(actor=actor, entity="account", instance=Account(), cleaned=cleaned, creating=True,
                        before_save=_account_tokens)
 
@@ -131,7 +132,7 @@ def account_update(*, actor: User, account: Account, data: dict[str, Any]) -> Ac
     cleaned = clean(ACCOUNT_FIELDS, data, partial=True)
     if cleaned.get("level") and cleaned["level"] not in Account.Level.values:
         raise _field_error("level", _("Level must be A, B or C."), "invalid_choice")
-    _resolve_owner(actor, cleaned)
+    resolve_owner(actor, cleaned)
     return save_record(actor=actor, entity="account", instance=account, cleaned=cleaned, creating=False,
                        before_save=_account_tokens)
 
@@ -267,7 +268,7 @@ def contact_create(*, actor: User, data: dict[str, Any]) -> Contact:
     require(access_of(actor).can_write())
     cleaned = clean(CONTACT_FIELDS, data, partial=False)
     cleaned.setdefault("owner", actor.pk)
-    _resolve_owner(actor, cleaned)
+    resolve_owner(actor, cleaned)
     _contact_links(actor, cleaned)
     return save_record(actor=actor, entity="contact", instance=Contact(), cleaned=cleaned, creating=True,
                        before_save=_contact_tokens)
@@ -276,7 +277,7 @@ def contact_create(*, actor: User, data: dict[str, Any]) -> Contact:
 def contact_update(*, actor: User, contact: Contact, data: dict[str, Any]) -> Contact:
     contact = selectors.contact_for_write(actor=actor, pk=contact.pk)
     cleaned = clean(CONTACT_FIELDS, data, partial=True)
-    _resolve_owner(actor, cleaned)
+    resolve_owner(actor, cleaned)
     _contact_links(actor, cleaned)
     return save_record(actor=actor, entity="contact", instance=contact, cleaned=cleaned, creating=False,
                        before_save=_contact_tokens)
@@ -325,7 +326,7 @@ def deal_create(*, actor: User, data: dict[str, Any]) -> Deal:
     require(access_of(actor).can_write())
     cleaned = clean(DEAL_FIELDS, data, partial=False)
     cleaned.setdefault("owner", actor.pk)
-    _resolve_owner(actor, cleaned)
+    resolve_owner(actor, cleaned)
     _deal_links(actor, cleaned, None)
     _deal_stage(cleaned, None)
     deal = save_record(actor=actor, entity="deal", instance=Deal(), cleaned=cleaned, creating=True)
@@ -337,7 +338,7 @@ def deal_update(*, actor: User, deal: Deal, data: dict[str, Any]) -> Deal:
     """Change a deal; a stage change in `data` goes through the same checks as `deal_move`."""
     deal = selectors.deal_for_write(actor=actor, pk=deal.pk)
     cleaned = clean(DEAL_FIELDS, data, partial=True)
-    _resolve_owner(actor, cleaned)
+    resolve_owner(actor, cleaned)
     _deal_links(actor, cleaned, deal)
     from_stage = deal.stage
     _deal_stage(cleaned, deal)

@@ -174,11 +174,16 @@ def _timeline(actor, *, entity: str, history: list, deals: list[Deal]) -> list[d
     ids = {row.actor_id for row in history} | {change.actor_id for _deal, change in stage_changes}
     ids |= {value for row in history if row.field in USER_FIELDS for value in (row.old_value, row.new_value)}
     names = _names(actor, ids)
-    items = [{
-        "at": row.created_at, "who": names.get(row.actor_id) or row.actor_label or "—", "kind": "field",
-        "field": row.field, "label": _field_label(entity, row.field),
-        "old": _display(row.field, row.old_value, names), "new": _display(row.field, row.new_value, names),
-    } for row in history]
+    items: list[dict[str, Any]] = []
+    for row in history:  # the fields one save changed share a moment: one entry listing them
+        change = {"field": row.field, "label": _field_label(entity, row.field),
+                  "old": _display(row.field, row.old_value, names), "new": _display(row.field, row.new_value, names)}
+        last = items[-1] if items else None
+        if last and last["at"] == row.created_at and last["actor_id"] == row.actor_id:
+            last["changes"].append(change)
+            continue
+        items.append({"at": row.created_at, "actor_id": row.actor_id, "kind": "field", "changes": [change],
+                      "who": names.get(row.actor_id) or row.actor_label or "—"})
     for deal, change in stage_changes:
         items.append({
             "at": change.created_at, "who": names.get(change.actor_id, "—"), "kind": "stage", "deal": deal,

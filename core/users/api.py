@@ -33,7 +33,7 @@ class UserOut(serializers.Serializer):
 
 
 class MeView(WorkspaceAPIView):
-    class PatchIn(serializers.Serializer):
+    class ProfilePatchIn(serializers.Serializer):
         name = serializers.CharField(required=False, allow_blank=True)
         language = serializers.CharField(required=False, allow_blank=True)
         time_zone = serializers.CharField(required=False, allow_blank=True)
@@ -42,22 +42,22 @@ class MeView(WorkspaceAPIView):
     def get(self, request: Request) -> Response:
         return Response(UserOut(request.user).data)
 
-    @extend_schema(request=PatchIn, responses=UserOut, summary="Change my name, language or time zone")
+    @extend_schema(request=ProfilePatchIn, responses=UserOut, summary="Change my name, language or time zone")
     def patch(self, request: Request) -> Response:
-        data = self.PatchIn(data=request.data)
+        data = self.ProfilePatchIn(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_update_profile(user=request.user, **data.validated_data)
         return Response(UserOut(user).data)
 
 
 class MyPasswordView(WorkspaceAPIView):
-    class In(serializers.Serializer):
+    class PasswordChangeIn(serializers.Serializer):
         current_password = serializers.CharField()
         new_password = serializers.CharField()
 
-    @extend_schema(request=In, responses={204: None}, summary="Change my password")
+    @extend_schema(request=PasswordChangeIn, responses={204: None}, summary="Change my password")
     def post(self, request: Request) -> Response:
-        data = self.In(data=request.data)
+        data = self.PasswordChangeIn(data=request.data)
         data.is_valid(raise_exception=True)
         services.user_change_password(user=request.user, **data.validated_data)
         from django.contrib.auth import update_session_auth_hash
@@ -69,7 +69,7 @@ class MyPasswordView(WorkspaceAPIView):
 class UserListView(ScopedGenericAPIView):
     serializer_class = UserOut
 
-    class CreateIn(serializers.Serializer):
+    class UserCreateIn(serializers.Serializer):
         email = serializers.CharField()
         name = serializers.CharField(allow_blank=True)
         role = serializers.CharField(default=Role.MEMBER)
@@ -84,9 +84,9 @@ class UserListView(ScopedGenericAPIView):
         page = self.paginate_queryset(self.get_queryset().order_by("-id"))
         return self.get_paginated_response(UserOut(page, many=True).data)
 
-    @extend_schema(request=CreateIn, responses={201: UserOut}, summary="Create a user with an initial password")
+    @extend_schema(request=UserCreateIn, responses={201: UserOut}, summary="Create a user with an initial password")
     def post(self, request: Request) -> Response:
-        data = self.CreateIn(data=request.data)
+        data = self.UserCreateIn(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_create(actor=request.user, **data.validated_data)
         return Response(UserOut(user).data, status=status.HTTP_201_CREATED)
@@ -95,7 +95,7 @@ class UserListView(ScopedGenericAPIView):
 class UserDetailView(ScopedGenericAPIView):
     serializer_class = UserOut
 
-    class PatchIn(serializers.Serializer):
+    class UserPatchIn(serializers.Serializer):
         role = serializers.CharField(required=False)
         is_active = serializers.BooleanField(required=False)
 
@@ -106,10 +106,10 @@ class UserDetailView(ScopedGenericAPIView):
     def get(self, request: Request, pk: int) -> Response:
         return Response(UserOut(self.get_object()).data)
 
-    @extend_schema(request=PatchIn, responses=UserOut, summary="Change a user's role or deactivate them")
+    @extend_schema(request=UserPatchIn, responses=UserOut, summary="Change a user's role or deactivate them")
     def patch(self, request: Request, pk: int) -> Response:
         user = self.get_object()
-        data = self.PatchIn(data=request.data)
+        data = self.UserPatchIn(data=request.data)
         data.is_valid(raise_exception=True)
         if "role" in data.validated_data:
             user = services.user_change_role(actor=request.user, user=user, role=data.validated_data["role"])
@@ -134,7 +134,7 @@ class InvitationListView(ScopedGenericAPIView):
     serializer_class = InvitationOut
     permission_classes = [IsWorkspaceAdmin]
 
-    class In(serializers.Serializer):
+    class InvitationIn(serializers.Serializer):
         email = serializers.CharField()
         role = serializers.CharField(default=Role.MEMBER)
 
@@ -146,9 +146,9 @@ class InvitationListView(ScopedGenericAPIView):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(InvitationOut(page, many=True).data)
 
-    @extend_schema(request=In, responses={201: InvitationOut}, summary="Invite a colleague by email")
+    @extend_schema(request=InvitationIn, responses={201: InvitationOut}, summary="Invite a colleague by email")
     def post(self, request: Request) -> Response:
-        data = self.In(data=request.data)
+        data = self.InvitationIn(data=request.data)
         data.is_valid(raise_exception=True)
         created = services.invitation_create(actor=request.user, base_url=request.build_absolute_uri("/"),
                                              **data.validated_data)
@@ -179,14 +179,14 @@ class TokenObtainView(WorkspaceAPIView):
     permission_classes = [AllowAny]
     throttle_classes = [LoginThrottle]
 
-    class In(serializers.Serializer):
+    class TokenObtainIn(serializers.Serializer):
         email = serializers.CharField()
         password = serializers.CharField()
         name = serializers.CharField(required=False, allow_blank=True, default="")
 
-    @extend_schema(request=In, responses={201: CreatedTokenOut}, auth=[], summary="Create an API token")
+    @extend_schema(request=TokenObtainIn, responses={201: CreatedTokenOut}, auth=[], summary="Create an API token")
     def post(self, request: Request) -> Response:
-        data = self.In(data=request.data)
+        data = self.TokenObtainIn(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(request._request, email=data.validated_data["email"],
                             password=data.validated_data["password"])
@@ -200,7 +200,7 @@ class TokenObtainView(WorkspaceAPIView):
 class TokenListView(ScopedGenericAPIView):
     serializer_class = TokenOut
 
-    class In(serializers.Serializer):
+    class TokenCreateIn(serializers.Serializer):
         name = serializers.CharField(required=False, allow_blank=True, default="")
 
     def scoped_queryset(self):
@@ -211,9 +211,9 @@ class TokenListView(ScopedGenericAPIView):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(TokenOut(page, many=True).data)
 
-    @extend_schema(request=In, responses={201: CreatedTokenOut}, summary="Create an API token")
+    @extend_schema(request=TokenCreateIn, responses={201: CreatedTokenOut}, summary="Create an API token")
     def post(self, request: Request) -> Response:
-        data = self.In(data=request.data)
+        data = self.TokenCreateIn(data=request.data)
         data.is_valid(raise_exception=True)
         created = services.api_token_create(user=request.user, name=data.validated_data["name"])
         return Response(_created_token_body(created), status=status.HTTP_201_CREATED)

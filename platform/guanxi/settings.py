@@ -48,6 +48,7 @@ SHARED_APPS = [
     "django_htmx",
     "core.users",  # the public schema's users are the provider's staff
     "core.web",
+    "core.api",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -210,7 +211,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.GuanxiAutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "signup": env.get("GUANXI_THROTTLE_SIGNUP", "30/hour"),
         "login": env.get("GUANXI_THROTTLE_LOGIN", "20/minute"),

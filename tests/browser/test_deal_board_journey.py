@@ -25,11 +25,28 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
 
+def _on_the_test_database() -> None:
+    """pytest-django creates the test database only when some selected test uses `db` (committed_db and
+    our own live server do not count): alone, this test would sign up on the development database."""
+    from django.db import connection
+
+    if connection.settings_dict["NAME"] != connection.settings_dict["TEST"]["NAME"]:
+        pytest.fail("Not on the test database: run this together with a test that uses `db`, e.g. the whole "
+                    "file (test_board_asks_anonymous_visitors_to_log_in uses it).")
+
+
+def test_board_asks_anonymous_visitors_to_log_in(client_alpha):
+    """Also makes any session that collects this file create the test database (see above)."""
+    response = client_alpha.get("/deals/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
 @pytest.fixture
 def workspace(committed_db):
     """A fresh English workspace made through the real signup; removed afterwards, whatever happens."""
     from tenants.services import tenant_signup
 
+    _on_the_test_database()
     slug = f"board-{secrets.token_hex(3)}"
     email = f"owner@{slug}.test"
     try:
@@ -86,6 +103,7 @@ def test_deal_board_journey(en_page: Page, live_server_url: str, workspace):
     form.locator("[name=phones]").fill("12")
     page.get_by_test_id("save").click()
     expect(page.locator('.field-error[data-error-for="phones"]')).to_contain_text("not a valid phone number")
+    _screenshots(page, "tmp-form")
     form.locator("[name=phones]").fill("138 1234 5678")
     page.get_by_test_id("save").click()
     expect(page.get_by_test_id("account-name")).to_have_text(ACCOUNT)

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
+from django.db import connection, connections
 from django_tenants.utils import schema_context
 
 from core.api.errors import Conflict
@@ -166,8 +166,15 @@ def test_a_user_who_cannot_change_the_lead_cannot_convert_it(team, qualified, al
 
 @pytest.mark.committed
 def test_concurrent_conversions_convert_exactly_once(committed_db):
+    from django.conf import settings
+
     from tenants.models import Tenant
 
+    # committed_db alone does not make pytest-django create the test database (it only counts tests using
+    # `db`); selected on its own, this test would commit into the development database: refuse instead
+    if connection.settings_dict["NAME"] != settings.DATABASES["default"]["TEST"]["NAME"]:
+        pytest.fail("Not on the test database: run this test together with a test that uses `db` "
+                    "(e.g. the whole tests/leads folder).")
     # given a committed, qualified lead in alpha (unique names, so cleanup finds exactly what this test made)
     alpha = Tenant.objects.get(slug="alpha")
     marker = f"Race Co {uuid.uuid4().hex[:8]}"

@@ -44,7 +44,7 @@ EXPECTED_ACCOUNTS = {
     "outsider": {"Outsider Co"},
     "viewer": set(),
     "finance": {"Member Co", "Member Two Co", "Outsider Co", "Pool Co", "Owner Co"},
-    "support": set(),
+    "support": set(),  # only accounts tickets refer to, none here (tests/service/test_access.py has some)
 }
 
 

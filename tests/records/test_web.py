@@ -269,8 +269,9 @@ def test_account_page_shows_profile_contacts_deals_and_timeline_and_is_audited(t
     assert "CNY 120000.00" in html  # Django's zh-hans number format has no thousand separator
     # the timeline, newest first: the level change, the won deal, then the stage move
     timeline = response.context["timeline"]
-    assert [(item["kind"], item["old"], item["new"]) for item in timeline[:2]] == [
-        ("field", "—", "A"), ("stage", "—", _stage_label("won", "zh-hans"))]
+    assert [(change["field"], change["old"], change["new"]) for change in timeline[0]["changes"]] == [
+        ("level", "—", "A")]
+    assert (timeline[1]["kind"], timeline[1]["old"], timeline[1]["new"]) == ("stage", "—", _stage_label("won", "zh-hans"))
     old, new = _stage_label("initial_contact", "zh-hans"), _stage_label("needs_analysis", "zh-hans")
     assert f'<span class="old">{old}</span> → <span class="new">{new}</span>' in html
     for name in ("activities", "tasks", "tickets", "campaigns"):
