@@ -228,12 +228,20 @@ class AccountOverviewView(AccountActionView):
 
         audit_record(actor=request.user, action="view", entity="account", record=account, record_label=str(account),
                      fields=["overview"])
+        from core.activities.serializers import activity_out, task_out
+        from core.campaigns.serializers import member_out
+        from core.service.serializers import ticket_out
+
         totals = {key: str(value) if not isinstance(value, int) else value for key, value in overview["totals"].items()}
         return Response({
             "account": out.account_out(account, access),
             "contacts": [out.contact_out(c, access) for c in overview["contacts"]],
             "deals": [out.deal_out(d, access) for d in overview["deals"]],
             "totals": totals,
+            "tickets": [ticket_out(t, access) for t in overview["tickets"]],
+            "tasks": [task_out(t, access) for t in overview["tasks"]],
+            "activities": [activity_out(a, access) for a in overview["activities"]],
+            "campaigns": [member_out(m, access) | {"campaign_name": m.campaign.name} for m in overview["campaigns"]],
             "history": [{"field": h.field, "old": h.old_value, "new": h.new_value, "actor": h.actor_label,
                          "at": h.created_at} for h in overview["history"]],
         })

@@ -122,7 +122,8 @@ def search(qs: QuerySet, query: str, *, text_fields: tuple[str, ...] = ("name",)
 
 
 def account_overview(*, actor: User, account: Account) -> dict[str, Any]:
-    """The 360 view: profile, contacts, deals with totals, history; a fixed number of queries."""
+    """The 360 view: profile, contacts, deals with totals, tickets, tasks, campaign memberships, the
+    newest activities and the field history — a fixed number of queries, whatever the account holds."""
     deal_qs = deals(actor=actor).filter(account=account)
     totals = deal_qs.aggregate(
         open_count=Count("pk", filter=Q(stage_kind="open")),
@@ -133,10 +134,18 @@ def account_overview(*, actor: User, account: Account) -> dict[str, Any]:
     )
     for key in ("open_amount", "won_amount"):
         totals[key] = totals[key] or Decimal("0")
+    from core.activities.models import Task
+    from core.activities.selectors import account_timeline_activities, tasks
     from core.audit.selectors import field_changes
+    from core.campaigns.selectors import account_campaign_memberships
+    from core.service.selectors import account_tickets
 
     return {
         "account": account,
+        "tickets": list(account_tickets(actor=actor, account=account)[:100]),
+        "tasks": list(tasks(actor=actor).filter(account=account).order_by("done", "due_at")[:100]),
+        "activities": account_timeline_activities(actor=actor, account=account, limit=50),
+        "campaigns": list(account_campaign_memberships(actor=actor, account=account)[:100]),
         "contacts": list(contacts(actor=actor).filter(account=account).order_by("name")[:200]),
         "deals": list(deal_qs.select_related("contact").prefetch_related(
             Prefetch("stage_changes", queryset=DealStageChange.objects.order_by("created_at")))

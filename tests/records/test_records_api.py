@@ -90,7 +90,8 @@ def test_detail_and_overview_views_are_audited(owner_api, alpha):
     owner_api.get(f"/api/v1/accounts/{account['id']}")
     overview = owner_api.get(f"/api/v1/accounts/{account['id']}/overview")
     assert overview.status_code == 200
-    assert set(overview.json()) == {"account", "contacts", "deals", "totals", "history"}
+    assert set(overview.json()) == {"account", "contacts", "deals", "totals", "tickets", "tasks", "activities",
+                                    "campaigns", "history"}
     with schema_context(alpha.schema_name):
         views = AuditEntry.objects.filter(action="view", entity="account", record_id=account["id"])
         assert views.count() == 2
@@ -203,3 +204,37 @@ def test_another_workspaces_ids_answer_like_absent(team, alpha, beta):
     assert beta_api.patch(f"/api/v1/accounts/{account['id']}", {"name": "x"}, format="json").status_code == 404
     with schema_context(alpha.schema_name):
         assert Account.objects.get(pk=account["id"]).name == "Alpha Only"
+
+
+def test_overview_shows_everything_under_the_account_in_constant_queries(team, alpha):
+    from core.activities import services as activity_services
+    from core.service import services as ticket_services
+
+    owner_api = api_for(team.owner)
+    account = owner_api.post("/api/v1/accounts", {"name": "360 Co"}, format="json").json()
+
+    def add_round(n):
+        with schema_context(alpha.schema_name):
+            acc = Account.objects.get(pk=account["id"])
+            for i in range(n):
+                contact = services.contact_create(actor=team.owner, data={"name": f"P{i}", "account": acc.pk})
+                services.deal_create(actor=team.owner, data={"name": f"D{i}", "account": acc.pk, "amount": "100"})
+                ticket_services.ticket_create(actor=team.owner, data={"account": acc.pk, "contact": contact.pk,
+                                                                      "subject": f"T{i}"})
+                activity_services.activity_create(actor=team.owner, data={"kind": "call", "subject": f"A{i}",
+                                                                          "account": acc.pk})
+                activity_services.task_create(actor=team.owner, data={"title": f"K{i}", "account": acc.pk,
+                                                                      "assignee": team.owner.pk})
+
+    add_round(1)
+    owner_api.get(f"/api/v1/accounts/{account['id']}/overview")
+    with CaptureQueriesContext(connection) as small:
+        body = owner_api.get(f"/api/v1/accounts/{account['id']}/overview").json()
+    assert (len(body["contacts"]), len(body["deals"]), len(body["tickets"]), len(body["activities"]),
+            len(body["tasks"])) == (1, 1, 1, 1, 1)
+    add_round(10)
+    with CaptureQueriesContext(connection) as large:
+        body = owner_api.get(f"/api/v1/accounts/{account['id']}/overview").json()
+    assert (len(body["contacts"]), len(body["tickets"]), len(body["tasks"])) == (11, 11, 11)
+    assert body["totals"]["open_count"] == 11 and body["totals"]["open_amount"] == "1100.00"
+    assert len(large.captured_queries) == len(small.captured_queries)
