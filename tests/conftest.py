@@ -22,12 +22,30 @@ pytest_plugins = ["tests.browser_fixtures", "tests.celery_fixtures"]
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb):
+    """pytest-django's own fixture creates the test database only when a selected test asks for `db`;
+    ours always creates it, so tests that commit (`committed_db`, the live server) never touch the
+    development database."""
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=request.config.option.verbose, interactive=False,
+                                 aliases={"default"}, serialized_aliases=set(), keepdb=django_db_keepdb)
+        assert connection.settings_dict["NAME"].startswith("test_")
         call_command("migrate_platform", verbosity=0)
         for spec in WORKSPACES.values():
             ensure_workspace(spec)
         connection.set_schema_to_public()
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            from django.db import connections
+
+            connections.close_all()
+            try:
+                teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+            except Exception as error:  # live-server threads may still hold a connection
+                request.node.warn(pytest.PytestWarning(f"test database not dropped: {error!r}"))
 
 
 @pytest.fixture(autouse=True)

@@ -238,6 +238,9 @@ class AccountOverviewView(AccountActionView):
             "contacts": [out.contact_out(c, access) for c in overview["contacts"]],
             "deals": [out.deal_out(d, access) for d in overview["deals"]],
             "totals": totals,
+            "totals_by_currency": [{"currency": row["currency"], "open_amount": str(row["open_amount"] or "0.00"),
+                                    "won_amount": str(row["won_amount"] or "0.00")}
+                                   for row in overview["totals_by_currency"]],
             "tickets": [ticket_out(t, access) for t in overview["tickets"]],
             "tasks": [task_out(t, access) for t in overview["tasks"]],
             "activities": [activity_out(a, access) for a in overview["activities"]],

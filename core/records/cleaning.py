@@ -31,6 +31,7 @@ class F:
     choices: Any = None
     min_value: Decimal | int | None = None
     max_value: Decimal | int | None = None
+    default: Any = None  # what an empty value becomes, for columns that cannot be empty
 
 
 def _error(field: str, message: str, code: str) -> ValidationError:
@@ -46,6 +47,8 @@ def _convert(name: str, spec: F, value: Any) -> Any:
         allowed = [c.value for c in spec.choices]
         raise _error(name, _("%(field)s must be one of: %(choices)s.") % {
             "field": label, "choices": ", ".join(allowed)}, "required" if spec.required else "invalid_choice")
+    if empty and spec.default is not None and not spec.required:
+        return spec.default
     if empty:
         if spec.required:
             raise _error(name, _("%(field)s is required.") % {"field": label}, "required")

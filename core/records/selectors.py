@@ -134,7 +134,11 @@ def account_overview(*, actor: User, account: Account) -> dict[str, Any]:
     )
     for key in ("open_amount", "won_amount"):
         totals[key] = totals[key] or Decimal("0")
-    from core.activities.models import Task
+    # amounts only add up within one currency
+    by_currency = list(deal_qs.order_by().values("currency").annotate(
+        open_amount=Sum("amount", filter=Q(stage_kind="open")),
+        won_amount=Sum("amount", filter=Q(stage_kind="won")),
+    ).order_by("currency"))
     from core.activities.selectors import account_timeline_activities, tasks
     from core.audit.selectors import field_changes
     from core.campaigns.selectors import account_campaign_memberships
@@ -151,5 +155,6 @@ def account_overview(*, actor: User, account: Account) -> dict[str, Any]:
             Prefetch("stage_changes", queryset=DealStageChange.objects.order_by("created_at")))
                       .order_by("-id")[:200]),
         "totals": totals,
+        "totals_by_currency": by_currency,
         "history": list(field_changes(entity="account", record_id=account.pk)[:50]),
     }

@@ -69,7 +69,8 @@ DEAL_FIELDS: dict[str, F] = {
     "name": F("text", _l("Name"), required=True, max_length=200),
     "account": F("fk", _l("Account"), required=True),
     "contact": F("fk", _l("Contact")),
-    "amount": F("decimal", _l("Amount"), min_value=0, max_value=Decimal("999999999999.99")),
+    "amount": F("decimal", _l("Amount"), min_value=0, max_value=Decimal("999999999999.99"),
+                 default=Decimal("0.00")),
     "currency": F("currency", _l("Currency")),
     "expected_close_date": F("date", _l("Expected close date")),
     "pipeline": F("text", _l("Pipeline"), max_length=50),
@@ -304,6 +305,8 @@ def _deal_links(actor: User, cleaned: dict[str, Any], deal: Deal | None) -> None
 
 
 def _deal_stage(cleaned: dict[str, Any], deal: Deal | None) -> None:
+    if "probability" in cleaned and cleaned["probability"] is None:
+        cleaned.pop("probability")  # empty: the stage's probability applies
     pipeline_key = cleaned.get("pipeline") or (deal.pipeline if deal else "new_business")
     pipeline = get_pipeline(pipeline_key)
     if pipeline is None:
@@ -322,6 +325,10 @@ def _deal_stage(cleaned: dict[str, Any], deal: Deal | None) -> None:
         cleaned["closed_at"] = timezone.now() if stage.kind in ("won", "lost") else None
 
 
+def _deal_tokens(deal: Deal) -> None:
+    deal.search_tokens = record_tokens(texts=[deal.name], phones=[])
+
+
 def deal_create(*, actor: User, data: dict[str, Any]) -> Deal:
     require(access_of(actor).can_write())
     cleaned = clean(DEAL_FIELDS, data, partial=False)
@@ -329,7 +336,8 @@ def deal_create(*, actor: User, data: dict[str, Any]) -> Deal:
     resolve_owner(actor, cleaned)
     _deal_links(actor, cleaned, None)
     _deal_stage(cleaned, None)
-    deal = save_record(actor=actor, entity="deal", instance=Deal(), cleaned=cleaned, creating=True)
+    deal = save_record(actor=actor, entity="deal", instance=Deal(), cleaned=cleaned, creating=True,
+                       before_save=_deal_tokens)
     DealStageChange.objects.create(deal=deal, from_stage="", to_stage=deal.stage, actor=actor)
     return deal
 
@@ -342,7 +350,8 @@ def deal_update(*, actor: User, deal: Deal, data: dict[str, Any]) -> Deal:
     _deal_links(actor, cleaned, deal)
     from_stage = deal.stage
     _deal_stage(cleaned, deal)
-    deal = save_record(actor=actor, entity="deal", instance=deal, cleaned=cleaned, creating=False)
+    deal = save_record(actor=actor, entity="deal", instance=deal, cleaned=cleaned, creating=False,
+                       before_save=_deal_tokens)
     if deal.stage != from_stage:
         _record_stage_change(actor=actor, deal=deal, from_stage=from_stage)
     return deal

@@ -264,7 +264,7 @@ def _reveal(request: HttpRequest, *, entity: str, pk: int, field: str, back_url:
         shown = [(phone, _pretty_phone(phone)) for phone in values]
     else:
         shown = [(None, item) for item in values]
-    context = {"field": field, "values": shown, "back_url": back_url}
+    context = {"field": field, "label": _field_label(entity, field), "values": shown, "back_url": back_url}
     if getattr(request, "htmx", False):
         return render(request, "records/_revealed.html", context)
     return render(request, "records/revealed_page.html", context)

@@ -76,12 +76,13 @@ def save_record(
         instance.save()
         if after_save:
             after_save(instance)
-        masked = {field: (audit_value(field, old), audit_value(field, new)) for field, (old, new) in diff.items()}
+        masked = {field.removesuffix("_id"): (audit_value(field, old), audit_value(field, new))
+                  for field, (old, new) in diff.items()}
         history_record(actor=actor, entity=entity, record_id=instance.pk, changes=masked)
         audit_record(actor=actor, action="create" if creating else "update", entity=entity, record=instance,
-                     record_label=str(instance), fields=sorted(diff), changes=masked)
+                     record_label=str(instance), fields=sorted(masked), changes=masked)
     emit("guanxi_record_saved", entity=entity, record_id=instance.pk, action="create" if creating else "update",
-         fields=sorted(diff), actor_id=actor.pk)
+         fields=sorted(masked), actor_id=actor.pk)
     return instance
 
 

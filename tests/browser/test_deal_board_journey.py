@@ -145,6 +145,12 @@ def test_deal_board_journey(en_page: Page, live_server_url: str, workspace):
     expect(_cards(page, "initial_contact")).to_have_count(0)
     _screenshots(page, "board")
 
+    # on a phone the columns scroll sideways inside the board; the page itself does not
+    page.set_viewport_size(PHONE)
+    assert page.locator("[data-board-columns]").evaluate("el => el.scrollWidth > el.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size(DESKTOP)
+
     # a move the service refuses: the card goes back and the reason is shown in the alert
     card = _cards(page, "needs_analysis").filter(has_text=DEAL)
     card.locator("select[name=stage]").evaluate(

@@ -90,8 +90,8 @@ def test_detail_and_overview_views_are_audited(owner_api, alpha):
     owner_api.get(f"/api/v1/accounts/{account['id']}")
     overview = owner_api.get(f"/api/v1/accounts/{account['id']}/overview")
     assert overview.status_code == 200
-    assert set(overview.json()) == {"account", "contacts", "deals", "totals", "tickets", "tasks", "activities",
-                                    "campaigns", "history"}
+    assert set(overview.json()) == {"account", "contacts", "deals", "totals", "totals_by_currency", "tickets",
+                                    "tasks", "activities", "campaigns", "history"}
     with schema_context(alpha.schema_name):
         views = AuditEntry.objects.filter(action="view", entity="account", record_id=account["id"])
         assert views.count() == 2
@@ -237,4 +237,5 @@ def test_overview_shows_everything_under_the_account_in_constant_queries(team, a
         body = owner_api.get(f"/api/v1/accounts/{account['id']}/overview").json()
     assert (len(body["contacts"]), len(body["tickets"]), len(body["tasks"])) == (11, 11, 11)
     assert body["totals"]["open_count"] == 11 and body["totals"]["open_amount"] == "1100.00"
+    assert body["totals_by_currency"] == [{"currency": "CNY", "open_amount": "1100.00", "won_amount": "0.00"}]
     assert len(large.captured_queries) == len(small.captured_queries)

@@ -452,3 +452,19 @@ def test_list_pages_cost_the_same_queries_for_1_and_30_records(team, alpha, path
     else:
         assert (response.context["columns"][0]["count"], response30.context["columns"][0]["count"]) == (1, 30)
     assert len(thirty.captured_queries) == len(one.captured_queries)
+
+
+def test_account_list_pages_by_keyset_and_keeps_the_filters(team, alpha):
+    with schema_context(alpha.schema_name):
+        for i in range(52):
+            services.account_create(actor=team.member, data={"name": f"Paged {i:02d}", "level": "A" if i % 2 else "B"})
+    client = _login(team.member)
+    first = client.get("/accounts/", {"level": "A"})
+    names = [account.name for account, _out in first.context["rows"]]
+    assert names == [f"Paged {i:02d}" for i in range(51, 0, -2)]  # 26 of level A, newest first: one page
+    assert first.context["next_query"] is None
+    everything = client.get("/accounts/")
+    assert len(everything.context["rows"]) == 50
+    second = client.get(f"/accounts/?{everything.context['next_query']}")
+    assert [account.name for account, _out in second.context["rows"]] == ["Paged 01", "Paged 00"]
+    assert second.context["next_query"] is None and second.context["first_query"] == ""
