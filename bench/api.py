@@ -73,7 +73,6 @@ from signup import (
     Server,
     cleanup,
     database_version,
-    http,
     log,
     machine_description,
     percentile,
@@ -82,6 +81,7 @@ from signup import (
     source_revision,
     use_this_checkout,
 )
+from signup import http as signup_http
 
 WORKSPACE = "bench"
 HOST = f"{WORKSPACE}.localhost"
@@ -98,10 +98,20 @@ ENDPOINTS = [
     ("overview", "account overview (360)", 150.0),
     ("deal_create", "deal create (POST)", None),
 ]
-# statements that are not about the records: authentication, team scope, the audit entry of a read
-FRAMEWORK = re.compile(r'(FROM|INTO|UPDATE) "(users_apitoken|users_user|access_team\w*|audit_entry)"'
-                       r'|^\s*(RELEASE )?SAVEPOINT|^\s*ROLLBACK TO SAVEPOINT', re.IGNORECASE)
-SAVEPOINT = re.compile(r"\s*(RELEASE |ROLLBACK TO )?SAVEPOINT", re.IGNORECASE)
+# what each statement a request runs is for; all but "records" and "transaction" are framework
+CATEGORIES = [
+    ("search_path", re.compile(r"^\s*SET search_path", re.IGNORECASE)),  # django-tenants, before each query
+    ("tenant", re.compile(r'FROM "tenants_(domain|tenant)"')),  # which workspace a host is
+    ("auth", re.compile(r'(FROM|INTO|UPDATE) "users_(apitoken|user)"')),  # token, user, owner checks
+    ("team", re.compile(r'FROM "access_team')),
+    ("audit", re.compile(r'INTO "audit_entry"')),  # the audit entry of a read or a write
+    ("transaction", re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)", re.IGNORECASE)),
+]
+FRAMEWORK = {"search_path", "tenant", "auth", "team", "audit"}
+
+
+def category(statement: str) -> str:
+    return next((name for name, pattern in CATEGORIES if pattern.search(statement)), "records")
 
 
 @dataclass
@@ -284,7 +294,7 @@ def capture_sql(cases: dict[tuple[str, str], list[Case]]) -> None:
             elif endpoint == "overview":
                 case.rows = len(payload["activities"])
             case.all_sql = [q["sql"] for q in captured.captured_queries]
-            case.sql = [s for s in case.all_sql if not FRAMEWORK.search(s)]
+            case.sql = [s for s in case.all_sql if category(s) not in FRAMEWORK]
 
 
 # --- measuring ---------------------------------------------------------------------------------------
@@ -324,7 +334,7 @@ class KeepAliveClient:
 
 
 class SqlClient:
-    """Plain psycopg on the workspace schema: autocommit reads, writes in one transaction."""
+    """Plain psycopg on the workspace schema (search_path set once per connection)."""
 
     def __init__(self, schema: str):
         import psycopg
@@ -333,12 +343,14 @@ class SqlClient:
         self.conn.execute(f'SET search_path = "{schema}", public')
         self.timings: list[tuple[int, float]] | None = None  # (statement index, ms) when asked
 
-    def run(self, statements: list[str], write: bool) -> None:
-        if write or any(SAVEPOINT.match(s) for s in statements):  # savepoints need a transaction block
-            with self.conn.transaction():
-                self._execute(statements)
-        else:
+    def run(self, statements: list[str]) -> None:
+        """The statements as captured, BEGIN/COMMIT of the write path included, in autocommit mode."""
+        try:
             self._execute(statements)
+        except Exception:
+            if self.conn.info.transaction_status != self.conn.info.transaction_status.IDLE:
+                self.conn.execute("ROLLBACK")
+            raise
 
     def _execute(self, statements: list[str]) -> None:
         with self.conn.cursor() as cursor:
@@ -413,40 +425,46 @@ def measure_api(port: int, cases: list[Case], concurrency: int, duration: float,
 def measure_sql(schema: str, cases: list[Case], concurrency: int, duration: float, warmup: float,
                 which: str) -> dict:
     def call(client: SqlClient, case: Case) -> None:
-        client.run(case.sql if which == "sql" else case.all_sql, case.write)
+        client.run(case.sql if which == "sql" else case.all_sql)
 
     return timed_run(lambda: SqlClient(schema), call, cases, concurrency, duration, warmup)
 
 
-def slowest_statement(schema: str, cases: list[Case], rounds: int = 3) -> dict[str, Any] | None:
-    """The records statement with the highest mean time over the cases, and its EXPLAIN ANALYZE."""
+def statement_profile(schema: str, cases: list[Case], rounds: int = 3) -> dict[str, Any]:
+    """Where the database time of one request goes (mean ms per category, every statement replayed at
+    concurrency 1), and the slowest records statement with its EXPLAIN (ANALYZE, BUFFERS)."""
     client = SqlClient(schema)
     try:
-        client.timings = []
-        per_case: list[list[tuple[int, float]]] = []
+        per_category: dict[str, float] = {}
+        per_statement: dict[tuple[int, int], list[float]] = {}
         for _ in range(rounds):
-            for case in cases:
+            for number, case in enumerate(cases):
                 client.timings = []
-                client.run(case.sql, case.write)
-                per_case.append(client.timings)
-        totals: dict[int, list[float]] = {}
-        for timings in per_case:
-            for index, ms in timings:
-                totals.setdefault(index, []).append(ms)
-        if not totals:
-            return None
-        means = {index: sum(v) / len(v) for index, v in totals.items()}
-        index = max(means, key=means.get)
-        case_total = sum(means.values())
-        statement = next(c.sql[index] for c in cases if len(c.sql) > index)
-        found: dict[str, Any] = {"position": index, "mean_ms": round(means[index], 2),
-                                 "share_of_sql": round(means[index] / case_total, 2) if case_total else None,
-                                 "statements": len(means), "sql": statement[:4000]}
-        if statement.lstrip().upper().startswith("SELECT"):
-            with client.conn.cursor() as cursor:
-                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement)
-                found["plan"] = [row[0] for row in cursor.fetchall()]
-        return found
+                client.run(case.all_sql)
+                for index, ms in client.timings:
+                    kind = category(case.all_sql[index])
+                    per_category[kind] = per_category.get(kind, 0.0) + ms
+                    if kind == "records":
+                        per_statement.setdefault((number, index), []).append(ms)
+        runs = rounds * len(cases)
+        profile: dict[str, Any] = {"mean_ms_per_request": {k: round(v / runs, 3) for k, v in
+                                                           sorted(per_category.items(), key=lambda kv: -kv[1])},
+                                   "statements_per_request": {}}
+        for case in cases[:1]:
+            for statement in case.all_sql:
+                kind = category(statement)
+                profile["statements_per_request"][kind] = profile["statements_per_request"].get(kind, 0) + 1
+        if per_statement:
+            (number, index), samples = max(per_statement.items(), key=lambda kv: sum(kv[1]) / len(kv[1]))
+            statement = cases[number].all_sql[index]
+            slowest: dict[str, Any] = {"mean_ms": round(sum(samples) / len(samples), 3),
+                                       "path": cases[number].path, "sql": statement[:6000]}
+            if statement.lstrip().upper().startswith("SELECT"):
+                with client.conn.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement)
+                    slowest["plan"] = [row[0] for row in cursor.fetchall()]
+            profile["slowest_records_statement"] = slowest
+        return profile
     finally:
         client.close()
 
@@ -454,7 +472,7 @@ def slowest_statement(schema: str, cases: list[Case], rounds: int = 3) -> dict[s
 def obtain_tokens(port: int, users: dict[str, Any]) -> dict[str, str]:
     tokens = {}
     for name, user in users.items():
-        status, body = http(port, "POST", "/api/v1/auth/token", HOST,
+        status, body = signup_http(port, "POST", "/api/v1/auth/token", HOST,
                             {"email": user["email"], "password": PASSWORD, "name": "bench"})
         if status != 201:
             raise BenchError(f"token for {user['email']}: HTTP {status} {body}")
@@ -571,13 +589,13 @@ def main() -> int:
                            "rows_returned_mean": _mean([c.rows for c in batch if c.rows is not None])}
                     rows.append(row)
                     errors = f"; {api['errors']} errors, e.g. {api['first_error']}" if api["errors"] else ""
+                    errors += "".join(f"; {m['errors']} SQL errors, e.g. {m['first_error']}"
+                                      for m in (sql, every) if m["errors"])
                     log(f"{endpoint:12} {role:6} c={concurrency}: API p50 {api['p50']:6.1f} p95 {api['p95']:6.1f} ms "
                         f"{api['rps']:6.1f} req/s | SQL p50 {sql['p50']:6.2f} p95 {sql['p95']:6.2f} | "
                         f"all-SQL p50 {every['p50']:6.2f} ms{errors}")
-        slowest = {}
-        for endpoint, _what, _target in endpoints:
-            for role in roles:
-                slowest[f"{endpoint}/{role}"] = slowest_statement(schema, cases[(endpoint, role)][:10])
+        profiles = {f"{endpoint}/{role}": statement_profile(schema, cases[(endpoint, role)][:10])
+                    for endpoint, _what, _target in endpoints for role in roles}
 
         machine = {**machine_description(), "postgresql": pg_version}
         result = {
@@ -601,7 +619,7 @@ def main() -> int:
             "percentiles": "nearest rank",
             "users": {name: {"id": u["id"], "role": u["role"]} for name, u in users.items()},
             "results": rows,
-            "slowest_statements": slowest,
+            "statement_profiles": profiles,
             "example_sql": {f"{e}/{r}": {"path": batch[0].path, "sql": batch[0].sql, "all": batch[0].all_sql}
                             for (e, r), batch in cases.items()},
             "total_seconds": round(time.perf_counter() - run_started, 1),
@@ -620,12 +638,15 @@ def main() -> int:
         print()
         print_table(rows)
         print()
-        print("Slowest records statement per endpoint (mean over 10 cases × 3, at concurrency 1):")
-        for key, found in slowest.items():
-            if found:
-                head = " ".join(found["sql"].split())[:150]
-                print(f"  {key:22} #{found['position']} of {found['statements']}: {found['mean_ms']:.2f} ms "
-                      f"({found['share_of_sql'] or 0:.0%} of its SQL)  {head}")
+        print("Database time per request by kind of statement, and the slowest records statement "
+              "(ms, mean of 10 cases × 3 replayed at concurrency 1):")
+        for key, profile in profiles.items():
+            parts = ", ".join(f"{kind} {ms:.2f} ({profile['statements_per_request'].get(kind, 0)})"
+                              for kind, ms in profile["mean_ms_per_request"].items())
+            print(f"  {key:20} {parts}")
+            slowest = profile.get("slowest_records_statement")
+            if slowest:
+                print(f"  {'':20}   slowest {slowest['mean_ms']:.2f} ms: {' '.join(slowest['sql'].split())[:140]}")
         misses = [r for r in rows if r["verdict"] == "MISS"]
         print()
         print(f"targets: {len(rows) - len(misses) - sum(r['target_p95_ms'] is None for r in rows)} met, "

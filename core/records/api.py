@@ -17,6 +17,7 @@ from core.api.base import ScopedGenericAPIView
 
 from . import filters, selectors, services
 from . import serializers as out
+from .models import Account
 from .writepath import access_of
 
 SEARCH = OpenApiParameter("q", str, description="Name, email or phone (partial numbers of 4+ digits).")
@@ -111,6 +112,16 @@ class RecordDetailView(ScopedGenericAPIView):
 class AccountListView(RecordListView):
     entity = "account"
     filterset_class = filters.AccountFilter
+
+    def post(self, request: Request) -> Response:
+        """Create, and report likely duplicates (same company name, phone or email) in the answer."""
+        from .duplicates import duplicates_of_account
+
+        account = services.account_create(actor=request.user, data=_payload(request))
+        found = duplicates_of_account(actor=request.user, account=account)
+        body = self.out(account) | {"possible_duplicates": {"ids": [a.pk for a in found.visible],
+                                                            "hidden": found.hidden_count}}
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["accounts"])
@@ -294,3 +305,129 @@ class DealMoveView(ScopedGenericAPIView):
 
 
 
+
+
+def _duplicates_out(found, access, entity: str) -> dict:
+    render = out.account_out if entity == "account" else out.contact_out
+    return {"matches": [render(record, access) for record in found.visible], "hidden_matches": found.hidden_count}
+
+
+class DuplicateCheckIn(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, default="")
+    phones = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    emails = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+
+
+@extend_schema(tags=["accounts"], request=DuplicateCheckIn, summary="Check for likely duplicates before creating")
+class AccountDuplicateCheckView(ScopedGenericAPIView):
+    serializer_class = out.AccountOut
+
+    def scoped_queryset(self):
+        return selectors.accounts(actor=self.request.user)
+
+    def post(self, request: Request) -> Response:
+        from .duplicates import account_duplicates
+
+        data = DuplicateCheckIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        found = account_duplicates(actor=request.user, **data.validated_data)
+        return Response(_duplicates_out(found, access_of(request.user), "account"))
+
+
+@extend_schema(tags=["accounts"], summary="Likely duplicates of an account")
+class AccountDuplicatesView(AccountActionView):
+    def get(self, request: Request, pk: int) -> Response:
+        from .duplicates import duplicates_of_account
+
+        found = duplicates_of_account(actor=request.user, account=self.get_object())
+        return Response(_duplicates_out(found, access_of(request.user), "account"))
+
+
+@extend_schema(tags=["contacts"], summary="Likely duplicates of a contact")
+class ContactDuplicatesView(ScopedGenericAPIView):
+    serializer_class = out.AccountOut
+
+    def scoped_queryset(self):
+        return selectors.contacts(actor=self.request.user)
+
+    def get(self, request: Request, pk: int) -> Response:
+        from .duplicates import duplicates_of_contact
+
+        found = duplicates_of_contact(actor=request.user, contact=self.get_object())
+        return Response(_duplicates_out(found, access_of(request.user), "contact"))
+
+
+@extend_schema(tags=["contacts"], request=MergeIn, summary="Merge two contacts")
+class ContactMergeView(ScopedGenericAPIView):
+    serializer_class = out.AccountOut
+
+    def scoped_queryset(self):
+        return selectors.contacts(actor=self.request.user)
+
+    def post(self, request: Request) -> Response:
+        data = MergeIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        qs = self.get_queryset()
+        survivor = selectors._get(qs, data.validated_data["survivor"], "survivor")
+        other = selectors._get(qs, data.validated_data["other"], "other")
+        merged = services.contact_merge(actor=request.user, survivor=survivor, other=other,
+                                        choices=data.validated_data.get("choices"))
+        return Response(out.contact_out(merged, access_of(request.user)))
+
+
+class ReassignIn(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    owner = serializers.IntegerField(allow_null=True)
+
+
+@extend_schema(tags=["accounts"], request=ReassignIn, summary="Give many accounts a new owner")
+class AccountReassignView(ScopedGenericAPIView):
+    serializer_class = out.AccountOut
+
+    def scoped_queryset(self):
+        return selectors.accounts(actor=self.request.user)
+
+    def post(self, request: Request) -> Response:
+        data = ReassignIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        count = services.accounts_reassign(actor=request.user, account_ids=data.validated_data["ids"],
+                                           owner_id=data.validated_data["owner"])
+        return Response({"reassigned": count})
+
+
+EXPORT_LIMIT = 50_000
+
+
+@extend_schema(tags=["accounts"], parameters=[SEARCH], summary="Export the filtered accounts as CSV (audited)")
+class AccountExportView(AccountListView):
+    def get(self, request: Request) -> Response:
+        import csv
+
+        from django.http import StreamingHttpResponse
+
+        qs = self.filter_queryset(self.get_queryset())
+        query = request.query_params.get("q", "").strip()
+        if query:
+            qs = selectors.search(qs, query, text_fields=self.text_fields)
+        qs = qs.order_by("id")[:EXPORT_LIMIT]
+        access = access_of(request.user)
+        rows = [self.out(record) for record in qs]
+        services.records_export(actor=request.user, entity="account", count=len(rows),
+                                filters={key: value for key, value in request.query_params.items()})
+        columns = list(rows[0]) if rows else list(out.account_out(Account(name=""), access))
+
+        class Echo:
+            def write(self, value):
+                return value
+
+        writer = csv.writer(Echo())
+
+        def lines():
+            yield "\ufeff"  # Excel opens UTF-8 Chinese text correctly with a BOM
+            yield writer.writerow(columns)
+            for row in rows:
+                yield writer.writerow([";".join(map(str, v)) if isinstance(v, list) else v for v in row.values()])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="accounts.csv"'
+        return response

@@ -18,3 +18,20 @@ def move_related(*, from_account: Account, to_account: Account) -> dict[str, int
 
     moved["tickets"] = Ticket.objects.filter(account=from_account).update(account=to_account)
     return moved
+
+
+def move_contact_related(*, from_contact, to_contact) -> dict[str, int]:
+    """Activities, tickets and campaign memberships follow a merged contact to the survivor."""
+    from core.activities.models import Activity, Task
+    from core.campaigns.models import CampaignMember
+    from core.service.models import Ticket
+
+    moved = {
+        "activities": Activity.objects.filter(contact=from_contact).update(contact=to_contact),
+        "tickets": Ticket.objects.filter(contact=from_contact).update(contact=to_contact),
+    }
+    moved["tasks"] = Task.objects.filter(contact=from_contact).update(contact=to_contact)
+    already = CampaignMember.objects.filter(contact=to_contact).values("campaign_id")
+    CampaignMember.objects.filter(contact=from_contact, campaign_id__in=already).delete()
+    moved["campaign_members"] = CampaignMember.objects.filter(contact=from_contact).update(contact=to_contact)
+    return moved

@@ -197,6 +197,25 @@ def account_share(*, actor: User, account: Account, user: User, access: str) -> 
     return share
 
 
+def accounts_reassign(*, actor: User, account_ids: list[int], owner_id: int | None) -> int:
+    """Bulk owner reassignment: every account goes through `account_update` (one write path), all or none."""
+    if not account_ids:
+        raise _field_error("ids", _("Choose at least one account."), "required")
+    if len(account_ids) > 1000:
+        raise _field_error("ids", _("Reassign at most 1000 accounts at a time."), "max_length")
+    with transaction.atomic():
+        for account_id in dict.fromkeys(account_ids):
+            account = selectors.account_for_write(actor=actor, pk=account_id, field="ids")
+            account_update(actor=actor, account=account, data={"owner": owner_id})
+    return len(set(account_ids))
+
+
+def records_export(*, actor: User, entity: str, count: int, filters: dict[str, str]) -> None:
+    """An export is an audited action: who took which list out of the system, with which filters."""
+    audit_record(actor=actor, action="export", entity=entity, record_label=f"{count} {entity}s",
+                 changes={"filters": (None, filters), "rows": (None, count)})
+
+
 MERGEABLE_ACCOUNT_FIELDS = [f for f in ACCOUNT_FIELDS if f != "owner"] + ["owner"]
 
 
@@ -287,6 +306,49 @@ def contact_update(*, actor: User, contact: Contact, data: dict[str, Any]) -> Co
 def contact_delete(*, actor: User, contact: Contact) -> None:
     contact = selectors.contact_for_write(actor=actor, pk=contact.pk)
     delete_record(actor=actor, entity="contact", instance=contact)
+
+
+MERGEABLE_CONTACT_FIELDS = [f for f in CONTACT_FIELDS if f not in ("owner", "account")] + ["owner"]
+
+
+def contact_merge(*, actor: User, survivor: Contact, other: Contact, choices: dict[str, str] | None = None) -> Contact:
+    """Merge two contacts like accounts: chosen values, related records moved, old id kept as a pointer."""
+    require(access_of(actor).full)
+    if survivor.pk == other.pk:
+        raise _field_error("other", _("Choose two different contacts to merge."), "same_record")
+    choices = choices or {}
+    for field, side in choices.items():
+        if field not in MERGEABLE_CONTACT_FIELDS or side not in ("survivor", "other"):
+            raise _field_error(f"choices.{field}", _("Choose “survivor” or “other” for each field."), "invalid_choice")
+    with transaction.atomic():
+        survivor = Contact.objects.select_for_update().get(pk=survivor.pk, merged_into__isnull=True)
+        other = Contact.objects.select_for_update().get(pk=other.pk, merged_into__isnull=True)
+        values: dict[str, Any] = {}
+        for field in MERGEABLE_CONTACT_FIELDS:
+            attr = "owner_id" if field == "owner" else field
+            mine, theirs = getattr(survivor, attr), getattr(other, attr)
+            side = choices.get(field) or ("survivor" if mine not in (None, "", []) else "other")
+            values[attr] = theirs if side == "other" else mine
+        for field in ("emails", "phones"):
+            if field not in choices:
+                values[field] = list(dict.fromkeys([*getattr(survivor, field), *getattr(other, field)]))
+        from .merge_hooks import move_contact_related
+
+        moved = {"deals": Deal.objects.filter(contact=other).update(contact=survivor)}
+        moved.update(move_contact_related(from_contact=other, to_contact=survivor))
+        for attr, value in values.items():
+            setattr(survivor, attr, value)
+        _contact_tokens(survivor)
+        survivor.save()
+        other.merged_into = survivor
+        other.save(update_fields=["merged_into", "updated_at"])
+        audit_record(actor=actor, action="merge", entity="contact", record=survivor, record_label=str(survivor),
+                     fields=sorted(values), changes={"merged_from": (None, other.pk), "moved": (None, moved)})
+        audit_record(actor=actor, action="merge", entity="contact", record=other, record_label=str(other),
+                     fields=["merged_into"], changes={"merged_into": (None, survivor.pk)})
+    emit("guanxi_record_saved", entity="contact", record_id=survivor.pk, action="merge", fields=sorted(values),
+         actor_id=actor.pk)
+    return survivor
 
 
 # --- deals ---------------------------------------------------------------------------------------
