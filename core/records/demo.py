@@ -52,7 +52,17 @@ def seed_demo(*, owner: User) -> dict[str, int]:
         user_create(actor=owner, email=f"{role}@demo.guanxi.localhost", name=name, role=role, password=DEMO_PASSWORD)
     products = [services.product_create(actor=owner, data={"name": n, "sku": s, "unit_price": p})
                 for n, s, p in PRODUCTS]
-    counts = {"accounts": 0, "contacts": 0, "deals": 0, "products": len(products)}
+    counts = {"accounts": 0, "contacts": 0, "deals": 0, "products": len(products), "tickets": 0, "activities": 0,
+              "tasks": 0}
+    support = User.objects.get(email="support@demo.guanxi.localhost")
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.activities import services as activity_services
+    from core.service import services as ticket_services
+
+    now = timezone.now()
     stages = [stage.key for stage in NEW_BUSINESS.stages]
     for index, (name, province, city, district, industry, level) in enumerate(COMPANIES):
         owner_user = None if index % 6 == 5 else [*sales, owner][index % 3]
@@ -70,12 +80,40 @@ def seed_demo(*, owner: User) -> dict[str, int]:
             "purchase_role": "decision_maker" if index % 2 == 0 else "influencer",
             "owner": owner_user.pk if owner_user else None})
         counts["contacts"] += 1
+        activity_services.activity_create(actor=owner, data={
+            "kind": ["call", "visit", "wechat", "meeting", "email"][index % 5],
+            "subject": ["首次电话沟通需求", "上门拜访，演示产品", "微信发送报价单", "方案评审会议", "邮件确认合同条款"][index % 5],
+            "occurred_at": (now - timedelta(days=index * 3, hours=index)).isoformat(), "account": account.pk,
+            "contact": contact.pk, "author": (owner_user or owner).pk})
+        counts["activities"] += 1
+        if index % 3 == 0:
+            ticket_services.ticket_create(actor=owner, data={
+                "account": account.pk, "contact": contact.pk, "channel": "phone",
+                "subject": ["系统登录缓慢", "发票抬头需要修改", "数据导入失败", "培训预约"][index % 4],
+                "priority": ["urgent", "normal", "high", "low"][index % 4], "assignee": support.pk})
+            counts["tickets"] += 1
         if owner_user is None:
             continue
-        stage = stages[index % len(stages)]
+        activity_services.task_create(actor=owner, data={
+            "title": f"回访 {name[:6]}", "account": account.pk, "assignee": owner_user.pk,
+            "due_at": (now + timedelta(days=index - 4)).isoformat()})
+        counts["tasks"] += 1
+        stage = stages[counts["deals"] % len(stages)]
         services.deal_create(actor=owner, data={
             "name": f"{name[:8]} · {products[index % len(products)].name}", "account": account.pk,
             "contact": contact.pk, "amount": str(Decimal(rng.randint(20, 500)) * 1000), "stage": stage,
             "owner": owner_user.pk})
         counts["deals"] += 1
+    from core.campaigns import services as campaign_services
+    from core.leads import services as lead_services
+
+    for i, (company, person) in enumerate([("宁波港湾贸易", "孙丽"), ("青岛海岸食品", "马超"), ("厦门鹭岛科技", "林燕")]):
+        lead_services.lead_create(actor=owner, data={
+            "company": company, "name": person, "phones": [f"137{rng.randint(10000000, 99999999)}"],
+            "source": "展会", "grade": "ABC"[i], "score": 80 - i * 20, "owner": sales[i % 2].pk})
+    counts["leads"] = 3
+    campaign_services.campaign_create(actor=owner, data={
+        "name": "2026 华东制造业展会", "channel": "exhibition", "start_date": (now - timedelta(days=30)).date(),
+        "end_date": (now + timedelta(days=30)).date(), "budget": "50000", "currency": "CNY", "status": "active"})
+    counts["campaigns"] = 1
     return counts
