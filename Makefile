@@ -31,6 +31,7 @@ test: install browser lint
 
 bench: install
 	$(BIN)/python bench/signup.py
+	$(BIN)/python bench/api.py
 
 messages: install
 	$(BIN)/guanxi makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests --ignore=bench --no-obsolete

@@ -366,8 +366,50 @@ class SqlClient:
         self.conn.close()
 
 
+class CpuMeter:
+    """CPU time used by process trees (gunicorn: master and workers; PostgreSQL: postmaster and backends).
+
+    Read from /proc, so it does not depend on what else runs on the machine: on a shared box the
+    latencies do, the CPU milliseconds per request much less.
+    """
+
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, roots: dict[str, int]):
+        self.roots = roots
+
+    @staticmethod
+    def _stat(pid: int) -> tuple[int, int] | None:
+        """(parent pid, utime + stime in ticks)."""
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return int(fields[1]), int(fields[11]) + int(fields[12])
+
+    def snapshot(self) -> dict[str, dict[int, int]]:
+        stats = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and (stat := self._stat(int(entry.name))) is not None:
+                stats[int(entry.name)] = stat
+        return {name: {pid: ticks for pid, (ppid, ticks) in stats.items() if pid == root or ppid == root}
+                for name, root in self.roots.items()}
+
+    def used_ms(self, before: dict[str, dict[int, int]], after: dict[str, dict[int, int]]) -> dict[str, float]:
+        return {name: sum(ticks - before[name].get(pid, 0) for pid, ticks in after[name].items())
+                * 1000 / self.TICK for name in self.roots}
+
+
+def postmaster_pid(data_dir: Path) -> int | None:
+    """The embedded server's postmaster (none when DATABASE_URL points elsewhere)."""
+    try:
+        return int((data_dir / "pg" / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def timed_run(make_client, call, cases: list[Case], concurrency: int, duration: float,
-              warmup: float) -> dict[str, Any]:
+              warmup: float, meter: CpuMeter | None = None) -> dict[str, Any]:
     """Each of `concurrency` threads sends cases back to back for `duration` seconds (after a warm-up)."""
     clients = [make_client() for _ in range(concurrency)]
     lock = threading.Lock()
@@ -400,17 +442,26 @@ def timed_run(make_client, call, cases: list[Case], concurrency: int, duration: 
             for seconds, record in ((warmup, False), (duration, True)):
                 barrier = threading.Barrier(concurrency + 1)
                 futures = [pool.submit(loop, i, seconds, record, barrier) for i in range(concurrency)]
+                cpu_before = meter.snapshot() if meter and record else None
+                load_before = os.getloadavg()[0]
                 barrier.wait()
                 started = time.perf_counter()
                 for future in futures:
                     future.result()
                 wall = time.perf_counter() - started
+                cpu_after = meter.snapshot() if meter and record else None
     finally:
         for client in clients:
             client.close()
-    return {"n": len(latencies), "errors": len(failures), "first_error": failures[0] if failures else None,
-            "p50": round(percentile(latencies, 0.50), 2), "p95": round(percentile(latencies, 0.95), 2),
-            "max": round(max(latencies), 2), "rps": round(len(latencies) / wall, 1)}
+    result = {"n": len(latencies), "errors": len(failures), "first_error": failures[0] if failures else None,
+              "p50": round(percentile(latencies, 0.50), 2), "p95": round(percentile(latencies, 0.95), 2),
+              "max": round(max(latencies), 2), "rps": round(len(latencies) / wall, 1),
+              "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
+    if meter and cpu_before is not None and cpu_after is not None and latencies:
+        used = meter.used_ms(cpu_before, cpu_after)
+        result["cpu_ms_per_request"] = {name: round(ms / len(latencies), 2) for name, ms in used.items()}
+        result["cpu_busy_of_machine"] = round(sum(used.values()) / (wall * 1000 * (os.cpu_count() or 1)), 2)
+    return result
 
 
 def api_call(client: KeepAliveClient, case: Case) -> str | None:
@@ -418,16 +469,17 @@ def api_call(client: KeepAliveClient, case: Case) -> str | None:
     return None if status in (200, 201) else f"HTTP {status}"
 
 
-def measure_api(port: int, cases: list[Case], concurrency: int, duration: float, warmup: float) -> dict:
-    return timed_run(lambda: KeepAliveClient(port), api_call, cases, concurrency, duration, warmup)
+def measure_api(port: int, cases: list[Case], concurrency: int, duration: float, warmup: float,
+                meter: CpuMeter) -> dict:
+    return timed_run(lambda: KeepAliveClient(port), api_call, cases, concurrency, duration, warmup, meter)
 
 
 def measure_sql(schema: str, cases: list[Case], concurrency: int, duration: float, warmup: float,
-                which: str) -> dict:
+                which: str, meter: CpuMeter) -> dict:
     def call(client: SqlClient, case: Case) -> None:
         client.run(case.sql if which == "sql" else case.all_sql)
 
-    return timed_run(lambda: SqlClient(schema), call, cases, concurrency, duration, warmup)
+    return timed_run(lambda: SqlClient(schema), call, cases, concurrency, duration, warmup, meter)
 
 
 def statement_profile(schema: str, cases: list[Case], rounds: int = 3) -> dict[str, Any]:
@@ -490,16 +542,18 @@ def verdict(p95: float, target: float | None) -> str:
 
 def print_table(rows: list[dict[str, Any]]) -> None:
     print("| endpoint | as | c | req/s | API p50 | API p95 | SQL p50 | SQL p95 | API/SQL p50 | all-SQL p50 "
-          "| stmts sql/all | target p95 | |")
-    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+          "| stmts sql/all | CPU ms/req app + db | load | target p95 | |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
     for row in rows:
         api, sql, every = row["api"], row["sql"], row["all_sql"]
         ratio = api["p50"] / sql["p50"] if sql["p50"] else float("nan")
         target = f"{row['target_p95_ms']:.0f} ms" if row["target_p95_ms"] else "—"
+        cpu = api.get("cpu_ms_per_request", {})
+        cpu_text = " + ".join(f"{cpu[k]:.1f}" for k in ("app", "db") if k in cpu) or "—"
         print(f"| {row['endpoint']} | {row['role']} | {row['concurrency']} | {api['rps']:.0f} "
               f"| {api['p50']:.1f} | {api['p95']:.1f} | {sql['p50']:.2f} | {sql['p95']:.2f} | {ratio:.1f}× "
-              f"| {every['p50']:.2f} | {row['statements']['sql']}/{row['statements']['all']} | {target} "
-              f"| {row['verdict']} |")
+              f"| {every['p50']:.2f} | {row['statements']['sql']}/{row['statements']['all']} | {cpu_text} "
+              f"| {max(api['load_average_1min']):.1f} | {target} | {row['verdict']} |")
 
 
 def main() -> int:
@@ -573,6 +627,10 @@ def main() -> int:
         connections.close_all()
         log(f"captured the SQL of {sum(len(b) for b in cases.values())} request cases")
 
+        roots = {"app": server.process.pid}
+        if (postmaster := postmaster_pid(data_dir)) is not None:
+            roots["db"] = postmaster
+        meter, db_meter = CpuMeter(roots), CpuMeter({k: v for k, v in roots.items() if k == "db"})
         rows = []
         for endpoint, what, target in endpoints:
             for role in roles:
@@ -580,9 +638,10 @@ def main() -> int:
                 statements = {"sql": round(sum(len(c.sql) for c in batch) / len(batch), 1),
                               "all": round(sum(len(c.all_sql) for c in batch) / len(batch), 1)}
                 for concurrency in concurrencies:
-                    api = measure_api(server.port, batch, concurrency, args.duration, args.warmup)
-                    sql = measure_sql(schema, batch, concurrency, args.sql_duration, args.warmup / 2, "sql")
-                    every = measure_sql(schema, batch, concurrency, args.sql_duration, args.warmup / 2, "all")
+                    api = measure_api(server.port, batch, concurrency, args.duration, args.warmup, meter)
+                    sql = measure_sql(schema, batch, concurrency, args.sql_duration, args.warmup / 2, "sql", db_meter)
+                    every = measure_sql(schema, batch, concurrency, args.sql_duration, args.warmup / 2, "all",
+                                        db_meter)
                     row = {"endpoint": endpoint, "what": what, "role": role, "concurrency": concurrency,
                            "api": api, "sql": sql, "all_sql": every, "statements": statements,
                            "target_p95_ms": target, "verdict": verdict(api["p95"], target),
@@ -591,9 +650,11 @@ def main() -> int:
                     errors = f"; {api['errors']} errors, e.g. {api['first_error']}" if api["errors"] else ""
                     errors += "".join(f"; {m['errors']} SQL errors, e.g. {m['first_error']}"
                                       for m in (sql, every) if m["errors"])
+                    cpu = api.get("cpu_ms_per_request", {})
                     log(f"{endpoint:12} {role:6} c={concurrency}: API p50 {api['p50']:6.1f} p95 {api['p95']:6.1f} ms "
                         f"{api['rps']:6.1f} req/s | SQL p50 {sql['p50']:6.2f} p95 {sql['p95']:6.2f} | "
-                        f"all-SQL p50 {every['p50']:6.2f} ms{errors}")
+                        f"all-SQL p50 {every['p50']:6.2f} ms | CPU/req {cpu} | load {api['load_average_1min']}"
+                        f"{errors}")
         profiles = {f"{endpoint}/{role}": statement_profile(schema, cases[(endpoint, role)][:10])
                     for endpoint, _what, _target in endpoints for role in roles}
 

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from core.records.cleaning import F, clean
 from core.records.models import Account
@@ -38,32 +38,33 @@ logger = logging.getLogger("guanxi.activities")
 MAX_DURATION_MINUTES = 7 * 24 * 60  # a week-long trip is the longest visit anyone logs
 
 ACTIVITY_FIELDS: dict[str, F] = {
-    "kind": F("choice", _l("Kind"), required=True, choices=Activity.Kind),
-    "subject": F("text", _l("Subject"), required=True, max_length=200),
-    "body": F("longtext", _l("Body"), max_length=20000),
-    "occurred_at": F("datetime", _l("Time")),
-    "duration_minutes": F("int", _l("Duration (minutes)"), min_value=0, max_value=MAX_DURATION_MINUTES),
-    "outcome": F("text", _l("Outcome"), max_length=300),
-    "author": F("fk", _l("Author")),
-    "account": F("fk", _l("Account")),
-    "contact": F("fk", _l("Contact")),
-    "deal": F("fk", _l("Deal")),
-    "lead": F("fk", _l("Lead")),
-    "ticket": F("fk", _l("Ticket")),
+    "kind": F("choice", gettext_lazy("Kind"), required=True, choices=Activity.Kind),
+    "subject": F("text", gettext_lazy("Subject"), required=True, max_length=200),
+    "body": F("longtext", gettext_lazy("Body"), max_length=20000),
+    "occurred_at": F("datetime", gettext_lazy("Time")),
+    "duration_minutes": F("int", gettext_lazy("Duration (minutes)"), min_value=0,
+                          max_value=MAX_DURATION_MINUTES),
+    "outcome": F("text", gettext_lazy("Outcome"), max_length=300),
+    "author": F("fk", gettext_lazy("Author")),
+    "account": F("fk", gettext_lazy("Account")),
+    "contact": F("fk", gettext_lazy("Contact")),
+    "deal": F("fk", gettext_lazy("Deal")),
+    "lead": F("fk", gettext_lazy("Lead")),
+    "ticket": F("fk", gettext_lazy("Ticket")),
 }
 
 TASK_FIELDS: dict[str, F] = {
-    "title": F("text", _l("Title"), required=True, max_length=200),
-    "description": F("longtext", _l("Description"), max_length=20000),
-    "due_at": F("datetime", _l("Due")),
-    "remind_at": F("datetime", _l("Remind at")),
-    "assignee": F("fk", _l("Assignee")),
-    "done": F("bool", _l("Done")),
-    "account": F("fk", _l("Account")),
-    "contact": F("fk", _l("Contact")),
-    "deal": F("fk", _l("Deal")),
-    "lead": F("fk", _l("Lead")),
-    "ticket": F("fk", _l("Ticket")),
+    "title": F("text", gettext_lazy("Title"), required=True, max_length=200),
+    "description": F("longtext", gettext_lazy("Description"), max_length=20000),
+    "due_at": F("datetime", gettext_lazy("Due")),
+    "remind_at": F("datetime", gettext_lazy("Remind at")),
+    "assignee": F("fk", gettext_lazy("Assignee")),
+    "done": F("bool", gettext_lazy("Done")),
+    "account": F("fk", gettext_lazy("Account")),
+    "contact": F("fk", gettext_lazy("Contact")),
+    "deal": F("fk", gettext_lazy("Deal")),
+    "lead": F("fk", gettext_lazy("Lead")),
+    "ticket": F("fk", gettext_lazy("Ticket")),
 }
 
 

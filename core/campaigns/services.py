@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from core.audit.services import audit_record
 from core.leads.selectors import leads
@@ -34,15 +34,15 @@ MAX_BUDGET = Decimal("999999999999.99")  # what numeric(14, 2) holds
 MAX_MEMBERS_PER_CALL = 1000
 
 CAMPAIGN_FIELDS: dict[str, F] = {
-    "name": F("text", _l("Name"), required=True, max_length=200),
-    "channel": F("choice", _l("Channel"), choices=Campaign.Channel),
-    "start_date": F("date", _l("Start date"), required=True),
-    "end_date": F("date", _l("End date")),
-    "budget": F("decimal", _l("Budget"), min_value=0, max_value=MAX_BUDGET),
-    "currency": F("currency", _l("Currency")),
-    "status": F("choice", _l("Status"), choices=Campaign.Status),
-    "description": F("longtext", _l("Description"), max_length=10000),
-    "owner": F("fk", _l("Owner")),
+    "name": F("text", gettext_lazy("Name"), required=True, max_length=200),
+    "channel": F("choice", gettext_lazy("Channel"), choices=Campaign.Channel),
+    "start_date": F("date", gettext_lazy("Start date"), required=True),
+    "end_date": F("date", gettext_lazy("End date")),
+    "budget": F("decimal", gettext_lazy("Budget"), min_value=0, max_value=MAX_BUDGET),
+    "currency": F("currency", gettext_lazy("Currency")),
+    "status": F("choice", gettext_lazy("Status"), choices=Campaign.Status),
+    "description": F("longtext", gettext_lazy("Description"), max_length=10000),
+    "owner": F("fk", gettext_lazy("Owner")),
 }
 
 

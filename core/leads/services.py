@@ -16,7 +16,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from core.api.errors import Conflict
 from core.audit.services import audit_record, history_record
@@ -33,24 +33,24 @@ from . import selectors
 from .models import Lead
 
 LEAD_FIELDS: dict[str, F] = {
-    "company": F("text", _l("Company"), max_length=200),
-    "name": F("text", _l("Name"), required=True, max_length=150),
-    "title": F("text", _l("Title"), max_length=100),
-    "phones": F("phones", _l("Phones")),
-    "emails": F("emails", _l("Emails")),
-    "source": F("text", _l("Source"), max_length=100),
-    "grade": F("choice", _l("Grade"), choices=Lead.Grade),
-    "score": F("int", _l("Score"), min_value=0, max_value=100),
-    "status": F("choice", _l("Status"), choices=Lead.Status),
-    "disqualified_reason": F("text", _l("Disqualified reason"), max_length=300),
-    "owner": F("fk", _l("Owner")),
+    "company": F("text", gettext_lazy("Company"), max_length=200),
+    "name": F("text", gettext_lazy("Name"), required=True, max_length=150),
+    "title": F("text", gettext_lazy("Title"), max_length=100),
+    "phones": F("phones", gettext_lazy("Phones")),
+    "emails": F("emails", gettext_lazy("Emails")),
+    "source": F("text", gettext_lazy("Source"), max_length=100),
+    "grade": F("choice", gettext_lazy("Grade"), choices=Lead.Grade),
+    "score": F("int", gettext_lazy("Score"), min_value=0, max_value=100),
+    "status": F("choice", gettext_lazy("Status"), choices=Lead.Status),
+    "disqualified_reason": F("text", gettext_lazy("Disqualified reason"), max_length=300),
+    "owner": F("fk", gettext_lazy("Owner")),
 }
 
 CONVERT_FIELDS: dict[str, F] = {
-    "account": F("fk", _l("Account")),
-    "create_deal": F("bool", _l("Create a deal")),
-    "deal_name": F("text", _l("Deal name"), max_length=200),
-    "amount": F("decimal", _l("Amount"), min_value=0),
+    "account": F("fk", gettext_lazy("Account")),
+    "create_deal": F("bool", gettext_lazy("Create a deal")),
+    "deal_name": F("text", gettext_lazy("Deal name"), max_length=200),
+    "amount": F("decimal", gettext_lazy("Amount"), min_value=0),
 }
 
 

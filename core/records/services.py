@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from core.api.errors import Conflict
 from core.audit.services import audit_record
@@ -32,60 +32,60 @@ from .writepath import access_of, delete_record, not_allowed, require, save_reco
 POOL_LIMIT = getattr(settings, "GUANXI_POOL_LIMIT", 200)
 
 ACCOUNT_FIELDS: dict[str, F] = {
-    "name": F("text", _l("Name"), required=True, max_length=200),
-    "kind": F("choice", _l("Kind"), choices=Account.Kind),
-    "level": F("text", _l("Level"), max_length=1),
-    "industry": F("text", _l("Industry"), max_length=100),
-    "source": F("text", _l("Source"), max_length=100),
-    "status": F("choice", _l("Status"), choices=Account.Status),
-    "tags": F("list", _l("Tags")),
-    "phones": F("phones", _l("Phones")),
-    "emails": F("emails", _l("Emails")),
-    "province": F("text", _l("Province"), max_length=50),
-    "city": F("text", _l("City"), max_length=50),
-    "district": F("text", _l("District"), max_length=50),
-    "address": F("text", _l("Address"), max_length=300),
-    "website": F("url", _l("Website"), max_length=200),
-    "description": F("longtext", _l("Description"), max_length=10000),
-    "billing_name": F("text", _l("Billing name"), max_length=200),
-    "tax_number": F("text", _l("Tax number"), max_length=50),
-    "bank_account": F("text", _l("Bank account"), max_length=64),
-    "owner": F("fk", _l("Owner")),
+    "name": F("text", gettext_lazy("Name"), required=True, max_length=200),
+    "kind": F("choice", gettext_lazy("Kind"), choices=Account.Kind),
+    "level": F("text", gettext_lazy("Level"), max_length=1),
+    "industry": F("text", gettext_lazy("Industry"), max_length=100),
+    "source": F("text", gettext_lazy("Source"), max_length=100),
+    "status": F("choice", gettext_lazy("Status"), choices=Account.Status),
+    "tags": F("list", gettext_lazy("Tags")),
+    "phones": F("phones", gettext_lazy("Phones")),
+    "emails": F("emails", gettext_lazy("Emails")),
+    "province": F("text", gettext_lazy("Province"), max_length=50),
+    "city": F("text", gettext_lazy("City"), max_length=50),
+    "district": F("text", gettext_lazy("District"), max_length=50),
+    "address": F("text", gettext_lazy("Address"), max_length=300),
+    "website": F("url", gettext_lazy("Website"), max_length=200),
+    "description": F("longtext", gettext_lazy("Description"), max_length=10000),
+    "billing_name": F("text", gettext_lazy("Billing name"), max_length=200),
+    "tax_number": F("text", gettext_lazy("Tax number"), max_length=50),
+    "bank_account": F("text", gettext_lazy("Bank account"), max_length=64),
+    "owner": F("fk", gettext_lazy("Owner")),
 }
 
 CONTACT_FIELDS: dict[str, F] = {
-    "account": F("fk", _l("Account")),
-    "name": F("text", _l("Name"), required=True, max_length=150),
-    "title": F("text", _l("Title"), max_length=100),
-    "phones": F("phones", _l("Phones")),
-    "emails": F("emails", _l("Emails")),
-    "wechat_id": F("text", _l("WeChat ID"), max_length=100),
-    "birthday": F("date", _l("Birthday")),
-    "purchase_role": F("choice", _l("Role in the purchase"), choices=Contact.PurchaseRole),
-    "owner": F("fk", _l("Owner")),
+    "account": F("fk", gettext_lazy("Account")),
+    "name": F("text", gettext_lazy("Name"), required=True, max_length=150),
+    "title": F("text", gettext_lazy("Title"), max_length=100),
+    "phones": F("phones", gettext_lazy("Phones")),
+    "emails": F("emails", gettext_lazy("Emails")),
+    "wechat_id": F("text", gettext_lazy("WeChat ID"), max_length=100),
+    "birthday": F("date", gettext_lazy("Birthday")),
+    "purchase_role": F("choice", gettext_lazy("Role in the purchase"), choices=Contact.PurchaseRole),
+    "owner": F("fk", gettext_lazy("Owner")),
 }
 
 DEAL_FIELDS: dict[str, F] = {
-    "name": F("text", _l("Name"), required=True, max_length=200),
-    "account": F("fk", _l("Account"), required=True),
-    "contact": F("fk", _l("Contact")),
-    "amount": F("decimal", _l("Amount"), min_value=0, max_value=Decimal("999999999999.99"),
+    "name": F("text", gettext_lazy("Name"), required=True, max_length=200),
+    "account": F("fk", gettext_lazy("Account"), required=True),
+    "contact": F("fk", gettext_lazy("Contact")),
+    "amount": F("decimal", gettext_lazy("Amount"), min_value=0, max_value=Decimal("999999999999.99"),
                  default=Decimal("0.00")),
-    "currency": F("currency", _l("Currency")),
-    "expected_close_date": F("date", _l("Expected close date")),
-    "pipeline": F("text", _l("Pipeline"), max_length=50),
-    "stage": F("text", _l("Stage"), max_length=50),
-    "probability": F("int", _l("Probability"), min_value=0, max_value=100),
-    "won_lost_reason": F("text", _l("Won or lost reason"), max_length=300),
-    "owner": F("fk", _l("Owner")),
+    "currency": F("currency", gettext_lazy("Currency")),
+    "expected_close_date": F("date", gettext_lazy("Expected close date")),
+    "pipeline": F("text", gettext_lazy("Pipeline"), max_length=50),
+    "stage": F("text", gettext_lazy("Stage"), max_length=50),
+    "probability": F("int", gettext_lazy("Probability"), min_value=0, max_value=100),
+    "won_lost_reason": F("text", gettext_lazy("Won or lost reason"), max_length=300),
+    "owner": F("fk", gettext_lazy("Owner")),
 }
 
 PRODUCT_FIELDS: dict[str, F] = {
-    "name": F("text", _l("Name"), required=True, max_length=200),
-    "sku": F("text", _l("SKU"), required=True, max_length=64),
-    "unit_price": F("decimal", _l("Unit price"), required=True, min_value=0),
-    "currency": F("currency", _l("Currency")),
-    "active": F("bool", _l("Active")),
+    "name": F("text", gettext_lazy("Name"), required=True, max_length=200),
+    "sku": F("text", gettext_lazy("SKU"), required=True, max_length=64),
+    "unit_price": F("decimal", gettext_lazy("Unit price"), required=True, min_value=0),
+    "currency": F("currency", gettext_lazy("Currency")),
+    "active": F("bool", gettext_lazy("Active")),
 }
 
 

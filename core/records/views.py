@@ -330,7 +330,16 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     closed_deals = [deal for deal in deals if deal.stage_kind != Deal.Kind.OPEN]
     won_deals = [deal for deal in closed_deals if deal.stage_kind == Deal.Kind.WON]
     out = account_out(account, access)
-    return render(request, "records/account_detail.html", {
+    # the blocks other apps fill (activities, tasks, tickets, campaigns): each app's account_detail.html
+    # extends the previous one, campaigns/account_detail.html being the last; each app builds its context
+    from core.activities.views import account_context as activities_context
+    from core.campaigns.views import account_context as campaigns_context
+    from core.service.views import account_context as tickets_context
+
+    return render(request, "campaigns/account_detail.html", {
+        **activities_context(request, account, overview),
+        **tickets_context(request, account, overview),
+        **campaigns_context(request, account, overview),
         "account": account,
         "profile": _profile("account", out, ACCOUNT_PROFILE),
         "owner_name": account.owner.name if account.owner_id else "",

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from core.records.cleaning import F, clean
 from core.records.models import Contact
@@ -36,32 +36,33 @@ from .models import ACTIVE_STATUSES, TRANSITIONS, Ticket
 logger = logging.getLogger("guanxi.service")
 
 TICKET_FIELDS: dict[str, F] = {
-    "account": F("fk", _l("Account"), required=True),
-    "contact": F("fk", _l("Contact")),
-    "subject": F("text", _l("Subject"), required=True, max_length=200),
-    "description": F("longtext", _l("Description"), max_length=20000),
-    "category": F("text", _l("Category"), max_length=100),
-    "channel": F("choice", _l("Channel"), required=True, choices=Ticket.Channel),
-    "priority": F("choice", _l("Priority"), required=True, choices=Ticket.Priority),
-    "assignee": F("fk", _l("Assignee")),
+    "account": F("fk", gettext_lazy("Account"), required=True),
+    "contact": F("fk", gettext_lazy("Contact")),
+    "subject": F("text", gettext_lazy("Subject"), required=True, max_length=200),
+    "description": F("longtext", gettext_lazy("Description"), max_length=20000),
+    "category": F("text", gettext_lazy("Category"), max_length=100),
+    "channel": F("choice", gettext_lazy("Channel"), required=True, choices=Ticket.Channel),
+    "priority": F("choice", gettext_lazy("Priority"), required=True, choices=Ticket.Priority),
+    "assignee": F("fk", gettext_lazy("Assignee")),
 }
 
 TICKET_UPDATE_FIELDS: dict[str, F] = {
     **TICKET_FIELDS,
-    "status": F("choice", _l("Status"), required=True, choices=Ticket.Status),
-    "resolution": F("longtext", _l("Resolution"), max_length=10000),
+    "status": F("choice", gettext_lazy("Status"), required=True, choices=Ticket.Status),
+    "resolution": F("longtext", gettext_lazy("Resolution"), max_length=10000),
 }
 
 TICKET_DEFAULTS = {"channel": Ticket.Channel.PHONE, "priority": Ticket.Priority.NORMAL}
 
-RESOLVE_FIELDS: dict[str, F] = {"resolution": F("longtext", _l("Resolution"), required=True, max_length=10000)}
+RESOLVE_FIELDS: dict[str, F] = {
+    "resolution": F("longtext", gettext_lazy("Resolution"), required=True, max_length=10000)}
 
 RATE_FIELDS: dict[str, F] = {
-    "score": F("int", _l("Score"), required=True, min_value=1, max_value=5),
-    "comment": F("longtext", _l("Comment"), max_length=2000),
+    "score": F("int", gettext_lazy("Score"), required=True, min_value=1, max_value=5),
+    "comment": F("longtext", gettext_lazy("Comment"), max_length=2000),
 }
 
-ASSIGN_FIELDS: dict[str, F] = {"assignee": F("fk", _l("Assignee"))}
+ASSIGN_FIELDS: dict[str, F] = {"assignee": F("fk", gettext_lazy("Assignee"))}
 
 
 def _field_error(field: str, message: str, code: str) -> ValidationError:

@@ -143,6 +143,7 @@ GUANXI_DEFAULT_TIME_ZONE = env.get("GUANXI_DEFAULT_TIME_ZONE", "Asia/Shanghai")
 # --- static files ---------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.get("STATIC_ROOT") or env.data_dir() / "static")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"

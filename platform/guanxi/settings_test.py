@@ -14,3 +14,4 @@ CELERY_TASK_EAGER_PROPAGATES = True
 GUANXI_DELIVERY_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 GUANXI_PUBLIC_URL = "http://localhost"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (live-server threads must not keep the test DB open)

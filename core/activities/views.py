@@ -1,0 +1,249 @@
+"""Web pages of tasks and activities: my tasks, overdue tasks, the task and activity forms.
+
+Thin views over core.activities.selectors and services, like core.records.views: reads are scoped
+(a task the user may not see is the same 404 as one that does not exist), writes are the services
+the API calls, and a refusal is shown next to the field it names.
+
+A task or an activity may be visible while the record it hangs under is not (a task given to you on a
+colleague's account): the names of linked records are looked up through the records' selectors, so
+such a link shows no name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from core.api.errors import ApplicationError
+from core.records import selectors as records_selectors
+from core.records.views import (
+    _account_menu,
+    _contact_menu,
+    _delete_page,
+    _error_text,
+    _names,
+    _owners,
+    _run_service,
+    _safe_next,
+)
+from core.records.writepath import access_of
+
+from . import forms, selectors, services
+from .models import Activity, Task
+
+PAGE_SIZE = 50
+MENU_LIMIT = 500
+KIND_ICONS = {Activity.Kind.CALL: "📞", Activity.Kind.MEETING: "👥", Activity.Kind.VISIT: "🚗",
+              Activity.Kind.EMAIL: "✉️", Activity.Kind.WECHAT: "💬", Activity.Kind.NOTE: "📝"}
+
+
+def _deal_menu(actor) -> list[tuple[int, str]]:
+    rows = records_selectors.deals(actor=actor).order_by("-id").values_list("pk", "name", "account__name")
+    return [(pk, f"{name} · {account}") for pk, name, account in rows[:MENU_LIMIT]]
+
+
+def _link_names(actor, rows: list[Task] | list[Activity]) -> None:
+    """Attach `account_name`, `contact_name`, `deal_name` from what the actor may see: three queries at most."""
+    lookups = {"account": records_selectors.accounts(actor=actor), "contact": records_selectors.contacts(actor=actor),
+               "deal": records_selectors.deals(actor=actor)}
+    for link, qs in lookups.items():
+        ids = {getattr(row, f"{link}_id") for row in rows} - {None}
+        names = dict(qs.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+        for row in rows:
+            setattr(row, f"{link}_name", names.get(getattr(row, f"{link}_id"), ""))
+
+
+def _form_page(request: HttpRequest, form, *, title: str, cancel_url: str, testid: str) -> HttpResponse:
+    return render(request, "records/form.html", {"form": form, "title": title, "cancel_url": cancel_url,
+                                                 "testid": testid}, status=400 if form.errors else 200)
+
+
+def with_icons(activities: list[Activity]) -> list[Activity]:
+    for activity in activities:
+        activity.icon = KIND_ICONS.get(activity.kind, "•")
+    return activities
+
+
+def account_context(request: HttpRequest, account, overview: dict[str, Any]) -> dict[str, Any]:
+    """What the activities and tasks blocks of the account page need (core.records.views.account_detail).
+
+    The overview already holds the account's contacts and deals: the names of linked ones and the menus of
+    the "log an activity" form come from there, authors and assignees from one query — none per row.
+    """
+    actor = request.user
+    activities = with_icons(overview["activities"])
+    open_tasks = [task for task in overview["tasks"] if not task.done]
+    contacts = {contact.pk: contact.name for contact in overview["contacts"]}
+    deals = {deal.pk: deal.name for deal in overview["deals"]}
+    names = _names(actor, {a.author_id for a in activities} | {t.assignee_id for t in open_tasks})
+    for row in [*activities, *open_tasks]:
+        row.contact_name = contacts.get(row.contact_id, "")
+        row.deal_name = deals.get(row.deal_id, "")
+    for activity in activities:
+        activity.author_name = names.get(activity.author_id, "")
+    for task in open_tasks:
+        task.assignee_name = names.get(task.assignee_id, "")
+    can_log = services.may_log_activities(actor)
+    form = None
+    if can_log:
+        form = forms.ActivityForm(prefix="log", fixed_account=True, accounts=[(account.pk, account.name)],
+                                  contacts=list(contacts.items()),
+                                  deals=[(deal.pk, deal.name) for deal in overview["deals"] if deal.stage_kind == "open"],
+                                  initial={"kind": Activity.Kind.CALL, "account": account.pk})
+    return {"activities": activities, "open_tasks": open_tasks, "activity_form": form, "now": timezone.now(),
+            "can_add_tasks": access_of(actor).can_write()}
+
+
+# --- tasks ----------------------------------------------------------------------------------------
+
+def _task_list(request: HttpRequest, qs, *, title: str, overdue: bool) -> HttpResponse:
+    actor = request.user
+    page = Paginator(qs.select_related("assignee"), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    _link_names(actor, rows)
+    return render(request, "activities/task_list.html", {
+        "page": page, "rows": rows, "title": title, "overdue_page": overdue, "now": timezone.now(),
+        "can_create": access_of(actor).can_write(),
+    })
+
+
+@login_required
+@require_safe
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    return _task_list(request, selectors.my_tasks(actor=request.user), title=_("My tasks"), overdue=False)
+
+
+@login_required
+@require_safe
+def overdue_tasks(request: HttpRequest) -> HttpResponse:
+    return _task_list(request, selectors.overdue_tasks(actor=request.user), title=_("Overdue tasks"), overdue=True)
+
+
+@login_required
+@require_POST
+def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a task done through task_complete; from htmx, answer the row in its done state."""
+    actor = request.user
+    task = selectors.task_for_read(actor=actor, pk=pk)
+    try:
+        task = services.task_complete(actor=actor, task=task)
+    except (ValidationError, ApplicationError) as error:
+        if getattr(request, "htmx", False):
+            return HttpResponse(_error_text(error), status=400, content_type="text/plain; charset=utf-8")
+        messages.error(request, _error_text(error))
+    else:
+        if getattr(request, "htmx", False):
+            return render(request, "activities/_task_done.html", {"task": task})
+        messages.success(request, _("“%(title)s” is done.") % {"title": task.title})
+    return HttpResponseRedirect(_safe_next(request, reverse("activities:my_tasks")))
+
+
+def _task_form(request: HttpRequest, *, instance: Task | None, initial: dict[str, Any]) -> forms.TaskForm:
+    actor = request.user
+    current = instance.account_id if instance else (int(initial["account"]) if initial.get("account") else None)
+    return forms.TaskForm(request.POST or None, instance=instance, initial=initial, assignees=_owners(actor),
+                          accounts=_account_menu(actor, current), contacts=_contact_menu(actor),
+                          deals=_deal_menu(actor))
+
+
+@login_required
+def task_create(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    preset = request.GET.get("account", "")
+    form = _task_form(request, instance=None, initial={"assignee": actor.pk,
+                                                       "account": preset if preset.isdigit() else ""})
+    if request.method == "POST":
+        task = _run_service(form, lambda data: services.task_create(actor=actor, data=data))
+        if task is not None:
+            messages.success(request, _("Task “%(title)s” is created.") % {"title": task.title})
+            if preset.isdigit():
+                return redirect("records:account_detail", pk=int(preset))
+            return redirect("activities:my_tasks")
+    cancel = reverse("records:account_detail", args=[preset]) if preset.isdigit() else reverse("activities:my_tasks")
+    return _form_page(request, form, title=_("New task"), cancel_url=cancel, testid="task-form")
+
+
+@login_required
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    task = selectors.task_for_write(actor=actor, pk=pk)
+    form = _task_form(request, instance=task, initial=forms.TaskForm.initial_for(task))
+    if request.method == "POST":
+        saved = _run_service(form, lambda data: services.task_update(actor=actor, task=task, data=data))
+        if saved is not None:
+            messages.success(request, _("Saved."))
+            return redirect("activities:my_tasks")
+    return _form_page(request, form, title=_("Edit task “%(title)s”") % {"title": task.title},
+                      cancel_url=reverse("activities:my_tasks"), testid="task-form")
+
+
+@login_required
+def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    task = selectors.task_for_write(actor=actor, pk=pk)
+    return _delete_page(request, record=task, title=_("Delete task"),
+                        call=lambda: services.task_delete(actor=actor, task=task),
+                        done_url=reverse("activities:my_tasks"), cancel_url=reverse("activities:my_tasks"))
+
+
+# --- activities -----------------------------------------------------------------------------------
+
+def _activity_done_url(request: HttpRequest, activity: Activity) -> str:
+    default = (reverse("records:account_detail", args=[activity.account_id]) + "#activities"
+               if activity.account_id else reverse("activities:my_tasks"))
+    return _safe_next(request, default)
+
+
+@login_required
+def activity_create(request: HttpRequest) -> HttpResponse:
+    """Log a call, a visit, … — the account page's short form posts here (prefix "log") as well."""
+    actor = request.user
+    preset = request.GET.get("account", "")
+    account_id = int(preset) if preset.isdigit() else None
+    prefix = "log" if request.POST.get("log-kind") is not None else None
+    form = forms.ActivityForm(request.POST or None, prefix=prefix, accounts=_account_menu(actor, account_id),
+                              contacts=_contact_menu(actor), deals=_deal_menu(actor),
+                              initial={"kind": Activity.Kind.CALL, "account": preset if account_id else ""})
+    if request.method == "POST":
+        activity = _run_service(form, lambda data: services.activity_create(actor=actor, data=data))
+        if activity is not None:
+            messages.success(request, _("“%(subject)s” is logged.") % {"subject": activity.subject})
+            return HttpResponseRedirect(_activity_done_url(request, activity))
+    cancel = reverse("records:account_detail", args=[account_id]) if account_id else reverse("activities:my_tasks")
+    return _form_page(request, form, title=_("Log an activity"), cancel_url=cancel, testid="activity-form")
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    activity = selectors.activity_for_write(actor=actor, pk=pk)
+    form = forms.ActivityForm(request.POST or None, instance=activity,
+                              accounts=_account_menu(actor, activity.account_id), contacts=_contact_menu(actor),
+                              deals=_deal_menu(actor), initial=forms.ActivityForm.initial_for(activity))
+    if request.method == "POST":
+        saved = _run_service(form, lambda data: services.activity_update(actor=actor, activity=activity, data=data))
+        if saved is not None:
+            messages.success(request, _("Saved."))
+            return HttpResponseRedirect(_activity_done_url(request, saved))
+    cancel = _activity_done_url(request, activity)
+    return _form_page(request, form, title=_("Edit activity"), cancel_url=cancel, testid="activity-form")
+
+
+@login_required
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    activity = selectors.activity_for_write(actor=actor, pk=pk)
+    done = _activity_done_url(request, activity)
+    return _delete_page(request, record=activity, title=_("Delete activity"),
+                        call=lambda: services.activity_delete(actor=actor, activity=activity),
+                        done_url=done, cancel_url=done)

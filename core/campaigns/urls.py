@@ -1,0 +1,12 @@
+"""Web pages of campaigns (the API's URLs are in core/api/urls.py)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "campaigns"
+
+urlpatterns = [
+    path("campaigns/", views.campaign_list, name="campaign_list"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+]
