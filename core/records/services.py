@@ -29,7 +29,6 @@ from .pipelines import get_pipeline
 from .search import record_tokens
 from .writepath import access_of, delete_record, not_allowed, require, save_record
 
-POOL_LIMIT = getattr(settings, "GUANXI_POOL_LIMIT", 200)
 
 ACCOUNT_FIELDS: dict[str, F] = {
     "name": F("text", gettext_lazy("Name"), required=True, max_length=200),
@@ -153,7 +152,7 @@ def account_claim(*, actor: User, account: Account) -> Account:
         if locked.owner_id is not None:
             raise Conflict(_("Someone else has already claimed this account."), code="already_claimed")
         owned = Account.objects.filter(owner=actor, merged_into__isnull=True).count()
-        if owned >= POOL_LIMIT:
+        if owned >= settings.GUANXI_POOL_LIMIT:
             raise Conflict(_("You already own %(n)d accounts, the limit. Release some to the pool first.")
                            % {"n": owned}, code="pool_limit")
         locked.owner = actor

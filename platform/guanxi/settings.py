@@ -258,6 +258,8 @@ STRIPE_API_BASE = env.get("STRIPE_API_BASE")  # only for a fake Stripe server in
 # --- product --------------------------------------------------------------------------------------
 GUANXI_DEMO_WORKSPACE = env.get("GUANXI_DEMO_WORKSPACE", "demo")
 GUANXI_TRIAL_DAYS = int(env.get("GUANXI_TRIAL_DAYS", "14"))
+GUANXI_PHONE_REGION = env.get("GUANXI_PHONE_REGION", "CN")  # region of phone numbers typed without +country
+GUANXI_POOL_LIMIT = int(env.get("GUANXI_POOL_LIMIT", "200"))  # accounts one person may own via pool claims
 
 if PRODUCTION:
     from .production_checks import refuse_development_defaults
