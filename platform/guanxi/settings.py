@@ -65,10 +65,6 @@ TENANT_APPS = [
     "core.campaigns",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
-EXTRA_TENANT_APPS = env.get_list("GUANXI_EXTRA_TENANT_APPS", "")  # test-only probe apps
-for _app in EXTRA_TENANT_APPS:
-    TENANT_APPS.append(_app)
-    INSTALLED_APPS.append(_app)
 
 TENANT_MODEL = "tenants.Tenant"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
