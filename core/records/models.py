@@ -213,3 +213,20 @@ class DealStageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deal_id}: {self.from_stage} → {self.to_stage}"
+
+
+class SavedView(models.Model):
+    """A list page's filters saved under a name by one user (their own; nobody else sees it)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_views")
+    path = models.CharField(max_length=100, help_text="The list page, e.g. /accounts/.")
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(max_length=1000, blank=True, help_text="The filter query string.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "path", "name"], name="saved_view_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.path})"

@@ -29,7 +29,6 @@ from .pipelines import get_pipeline
 from .search import record_tokens
 from .writepath import access_of, delete_record, not_allowed, require, save_record
 
-
 ACCOUNT_FIELDS: dict[str, F] = {
     "name": F("text", gettext_lazy("Name"), required=True, max_length=200),
     "kind": F("choice", gettext_lazy("Kind"), choices=Account.Kind),

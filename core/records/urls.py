@@ -7,6 +7,8 @@ from . import views
 app_name = "records"
 
 urlpatterns = [
+    path("views/save/", views.saved_view_save, name="saved_view_save"),
+    path("views/<int:pk>/delete/", views.saved_view_delete, name="saved_view_delete"),
     path("accounts/", views.account_list, name="account_list"),
     path("accounts/new/", views.account_create, name="account_create"),
     path("accounts/<int:pk>/", views.account_detail, name="account_detail"),

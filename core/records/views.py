@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import phonenumbers
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -433,7 +434,7 @@ def pool(request: HttpRequest) -> HttpResponse:
     return render(request, "records/pool.html", {
         "rows": rows, "filter_form": forms.PoolFilterForm(request.GET or None),
         "next_query": next_query, "first_query": _first_page_query(request),
-        "limit": services.POOL_LIMIT,
+        "limit": settings.GUANXI_POOL_LIMIT,
     })
 
 
@@ -732,3 +733,29 @@ def search(request: HttpRequest) -> HttpResponse:
                                                    .select_related("account").order_by("-id")[:SEARCH_LIMIT]))
     return render(request, "records/search.html", {"query": query, **results,
                                                    "found": any(results.values())})
+
+
+@login_required
+@require_POST
+def saved_view_save(request: HttpRequest) -> HttpResponse:
+    from .saved_views import saved_view_save as save
+
+    path = request.POST.get("path", "")
+    try:
+        view = save(actor=request.user, path=path, name=request.POST.get("name", ""),
+                    query=request.POST.get("query", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(path if path.startswith("/") and not path.startswith("//") else "/")
+    messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+    return redirect(f"{view.path}?{view.query}")
+
+
+@login_required
+@require_POST
+def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    from .saved_views import saved_view_delete as delete
+
+    delete(actor=request.user, view_id=pk)
+    target = request.META.get("HTTP_REFERER", "/")
+    return redirect(target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "/")

@@ -468,3 +468,33 @@ def test_account_list_pages_by_keyset_and_keeps_the_filters(team, alpha):
     second = client.get(f"/accounts/?{everything.context['next_query']}")
     assert [account.name for account, _out in second.context["rows"]] == ["Paged 01", "Paged 00"]
     assert second.context["next_query"] is None and second.context["first_query"] == ""
+
+
+def test_saved_views_are_personal_and_bring_back_the_filters(team, alpha):
+    from django.test import Client
+
+    from core.records.models import SavedView
+    from tests.factories import PASSWORD
+
+    client = Client(HTTP_HOST="alpha.localhost")
+    client.post("/login/", {"email": team.member.email, "password": PASSWORD})
+    saved = client.post("/views/save/", {"path": "/accounts/", "name": "A-level", "query": "level=A&after=99"})
+    assert saved.status_code == 302 and saved["Location"] == "/accounts/?level=A"
+    page = client.get("/accounts/")
+    assert 'href="/accounts/?level=A">A-level</a>' in page.content.decode()
+    refused = client.post("/views/save/", {"path": "/settings/", "name": "x", "query": ""})
+    assert refused.status_code == 302
+    from django_tenants.utils import schema_context
+
+    with schema_context(alpha.schema_name):
+        view = SavedView.objects.get()
+        assert (view.user_id, view.path, view.query) == (team.member.pk, "/accounts/", "level=A")
+    other = Client(HTTP_HOST="alpha.localhost")
+    other.post("/login/", {"email": team.member2.email, "password": PASSWORD})
+    assert "A-level" not in other.get("/accounts/").content.decode()
+    other.post(f"/views/{view.pk}/delete/")  # not theirs: nothing happens
+    with schema_context(alpha.schema_name):
+        assert SavedView.objects.filter(pk=view.pk).exists()
+    client.post(f"/views/{view.pk}/delete/")
+    with schema_context(alpha.schema_name):
+        assert not SavedView.objects.exists()
