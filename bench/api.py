@@ -190,6 +190,26 @@ def vacuum_analyze(schema: str) -> float:
     return time.perf_counter() - started
 
 
+def commit_latency(samples: int = 30) -> dict[str, float]:
+    """One-row INSERTs in autocommit: each waits for its WAL flush (fsync) — the floor of any write.
+
+    On a disk shared with other work this is what moves first; the writes' tails follow it.
+    """
+    import psycopg
+
+    timings = []
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS public.bench_commit_probe (id bigserial PRIMARY KEY, "
+                     "at timestamptz NOT NULL DEFAULT now())")
+        for _ in range(samples):
+            started = time.perf_counter()
+            conn.execute("INSERT INTO public.bench_commit_probe DEFAULT VALUES")
+            timings.append((time.perf_counter() - started) * 1000)
+        conn.execute("DROP TABLE public.bench_commit_probe")
+    return {"p50": round(percentile(timings, 0.5), 2), "p95": round(percentile(timings, 0.95), 2),
+            "max": round(max(timings), 2)}
+
+
 def table_sizes(schema: str) -> dict[str, Any]:
     import psycopg
 
@@ -631,6 +651,8 @@ def main() -> int:
         if (postmaster := postmaster_pid(data_dir)) is not None:
             roots["db"] = postmaster
         meter, db_meter = CpuMeter(roots), CpuMeter({k: v for k, v in roots.items() if k == "db"})
+        commit_before = commit_latency()
+        log(f"commit (WAL flush) latency before: {commit_before}")
         rows = []
         for endpoint, what, target in endpoints:
             for role in roles:
@@ -655,6 +677,8 @@ def main() -> int:
                         f"{api['rps']:6.1f} req/s | SQL p50 {sql['p50']:6.2f} p95 {sql['p95']:6.2f} | "
                         f"all-SQL p50 {every['p50']:6.2f} ms | CPU/req {cpu} | load {api['load_average_1min']}"
                         f"{errors}")
+        commit_after = commit_latency()
+        log(f"commit (WAL flush) latency after: {commit_after}")
         profiles = {f"{endpoint}/{role}": statement_profile(schema, cases[(endpoint, role)][:10])
                     for endpoint, _what, _target in endpoints for role in roles}
 
@@ -678,6 +702,7 @@ def main() -> int:
             "duration_s": args.duration, "sql_duration_s": args.sql_duration, "warmup_s": args.warmup,
             "cases_per_endpoint": args.cases,
             "percentiles": "nearest rank",
+            "commit_latency_ms": {"before": commit_before, "after": commit_after},
             "users": {name: {"id": u["id"], "role": u["role"]} for name, u in users.items()},
             "results": rows,
             "statement_profiles": profiles,
@@ -696,6 +721,11 @@ def main() -> int:
               f"Python {machine['python']}, PostgreSQL {pg_version} ({database_kind})")
         print(f"server: {result['server']}; {args.duration:g} s per API measurement, "
               f"{args.sql_duration:g} s per SQL one")
+        print(f"commit (WAL flush) latency, ms p50/p95/max: before {commit_before['p50']}/{commit_before['p95']}/"
+              f"{commit_before['max']}, after {commit_after['p50']}/{commit_after['p95']}/{commit_after['max']}; "
+              f"load average (1 min) during the API runs: "
+              f"{min(min(r['api']['load_average_1min']) for r in rows):.1f}–"
+              f"{max(max(r['api']['load_average_1min']) for r in rows):.1f} on {machine['nproc']} CPUs")
         print()
         print_table(rows)
         print()

@@ -35,6 +35,7 @@ from core.records.views import (
     _owners,
     _run_service,
     _safe_next,
+    _writable,
 )
 from core.records.writepath import access_of
 
@@ -93,15 +94,16 @@ def account_context(request: HttpRequest, account, overview: dict[str, Any]) -> 
         activity.author_name = names.get(activity.author_id, "")
     for task in open_tasks:
         task.assignee_name = names.get(task.assignee_id, "")
-    can_log = services.may_log_activities(actor)
+    # what the services will ask: may log / add tasks at all, and may change this account (the link)
+    account_writable = _writable(lambda: records_selectors.account_for_write(actor=actor, pk=account.pk))
     form = None
-    if can_log:
+    if account_writable and services.may_log_activities(actor):
         form = forms.ActivityForm(prefix="log", fixed_account=True, accounts=[(account.pk, account.name)],
                                   contacts=list(contacts.items()),
                                   deals=[(deal.pk, deal.name) for deal in overview["deals"] if deal.stage_kind == "open"],
                                   initial={"kind": Activity.Kind.CALL, "account": account.pk})
     return {"activities": activities, "open_tasks": open_tasks, "activity_form": form, "now": timezone.now(),
-            "can_add_tasks": access_of(actor).can_write()}
+            "can_add_tasks": account_writable and access_of(actor).can_write()}
 
 
 # --- tasks ----------------------------------------------------------------------------------------

@@ -144,6 +144,9 @@ def lead_convert(
     """
     options = clean(CONVERT_FIELDS, {"account": account_id, "create_deal": create_deal, "deal_name": deal_name,
                                      "amount": amount}, partial=False)
+    if (options.get("deal_name") or options.get("amount") is not None) and not options.get("create_deal"):
+        # a deal name or amount without create_deal would be silently dropped: the caller meant a deal
+        options["create_deal"] = True
     lead = selectors.lead_for_write(actor=actor, pk=lead.pk)
     write_scope = selectors.leads_q(access_of(actor), write=True)
     with transaction.atomic():

@@ -16,8 +16,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -90,7 +91,18 @@ def account_context(request: HttpRequest, account, overview: dict[str, Any]) -> 
     for ticket in tickets:
         ticket.assignee_name = names.get(ticket.assignee_id, "")
     return {"tickets": tickets, "countdown_words": countdown_formats(),
-            "can_open_tickets": selectors.may_write_tickets(access_of(actor))}
+            "can_open_tickets": _may_open_ticket_on(actor, account)}
+
+
+def _may_open_ticket_on(actor, account) -> bool:
+    """Whether ticket_create would take this account: the service's own checks, asked ahead (buttons only)."""
+    if not selectors.may_write_tickets(access_of(actor)):
+        return False
+    try:
+        selectors.account_for_ticket(actor=actor, pk=account.pk)
+    except (ValidationError, PermissionDenied, Http404):
+        return False
+    return True
 
 
 # --- menus ----------------------------------------------------------------------------------------

@@ -18,7 +18,9 @@ from core.leads import services as lead_services
 from core.records import services as record_services
 from core.service import services as ticket_services
 from tests.factories import PASSWORD
-from tests.records.conftest import Team, in_alpha, team  # noqa: F401  (fixtures re-exported)
+from tests.records.conftest import Team, in_alpha, team
+
+__all__ = ["Book", "Team", "book", "in_alpha", "login", "team"]
 
 HOST = "alpha.localhost"
 

@@ -62,6 +62,9 @@ def test_finance_and_support_see_only_their_parts_of_the_account_page(team, book
     assert support.status_code == 200 and "打印机无法连接" in html
     assert "上门拜访" not in html  # support sees only the activities they wrote
     assert 'data-testid="account-campaigns"' not in html  # and no campaigns
+    # the desk opens tickets on any account, but logs no activity on an account it cannot change
+    assert 'data-testid="new-ticket"' in html
+    assert 'data-testid="activity-form"' not in html and 'data-testid="new-task"' not in html
     finance = login(team.finance).get(f"/accounts/{book.mine.pk}/").content.decode()
     assert "打印机无法连接" not in finance and 'data-testid="activity-form"' not in finance
 
@@ -104,3 +107,15 @@ def test_account_page_costs_the_same_queries_for_1_and_10_of_everything(team, al
               len(r.context["campaign_memberships"])) for r in (response, response10)]
     assert sizes == [(1, 1, 1, 1), (10, 10, 10, 10)]
     assert len(ten.captured_queries) == len(one.captured_queries), [q["sql"][:120] for q in ten.captured_queries]
+
+
+def test_read_only_user_gets_no_forms_on_the_account_page(team, book, alpha):
+    with schema_context(alpha.schema_name):
+        record_services.account_share(actor=team.member, account=book.mine, user=team.outsider, access="read")
+    html = login(team.outsider).get(f"/accounts/{book.mine.pk}/").content.decode()
+    assert "打印机无法连接" in html and "上门拜访" in html
+    for testid in ("activity-form", "new-task", "new-ticket"):
+        assert f'data-testid="{testid}"' not in html, testid
+    member = login(team.member).get(f"/accounts/{book.mine.pk}/").content.decode()
+    for testid in ("activity-form", "new-task", "new-ticket"):
+        assert f'data-testid="{testid}"' in member, testid
