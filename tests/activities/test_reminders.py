@@ -50,7 +50,8 @@ def test_each_due_reminder_is_emailed_once(team, alpha, reminders):
     # then exactly one email per due task, to its assignee, and nothing the second time
     assert (first, second) == (2, 0)
     assert sorted((m.to[0], m.subject) for m in mail.outbox) == [
-        ("member2@alpha.test", "Reminder: Send the quote & samples"), ("member@alpha.test", "Reminder: Call Mr Wang")]
+        # member2 reads English; member follows the workspace's Chinese
+        ("member2@alpha.test", "Reminder: Send the quote & samples"), ("member@alpha.test", "任务提醒：Call Mr Wang")]
     with schema_context(alpha.schema_name):
         marked = set(Task.objects.filter(reminded_at__isnull=False).values_list("pk", flat=True))
     assert marked == {due["member"].pk, due["member2"].pk, gone.pk}  # the deactivated user's is spent too

@@ -47,14 +47,15 @@ def test_each_breach_is_announced_once_even_when_run_twice(team, late_tickets, a
     assigned, unassigned = late_tickets["assigned"], late_tickets["unassigned"]
     assert sent == sorted([
         ("agent.en@alpha.test", f"No first response in time: ticket #{assigned.pk} normal issue"),
-        (team.owner.email, f"No first response in time: ticket #{unassigned.pk} urgent issue"),
-        (team.owner.email, f"Not resolved in time: ticket #{unassigned.pk} urgent issue"),
+        (team.owner.email, f"首次响应超时：工单 #{unassigned.pk} urgent issue"),
+        (team.owner.email, f"解决超时：工单 #{unassigned.pk} urgent issue"),
     ])
     # and each is written in the recipient's language: English for the agent, the workspace's Chinese for the owner
-    bodies = {(message.to[0], message.subject.split(":")[0]): message.body for message in mail.outbox}
+    bodies = {(message.to[0], message.subject.replace("：", ":").split(":")[0]): message.body
+              for message in mail.outbox}
     assert bodies[("agent.en@alpha.test", "No first response in time")].startswith("Hello,")
-    assert bodies[(team.owner.email, "Not resolved in time")].startswith("您好：")
-    assert "Nobody is assigned" in bodies[(team.owner.email, "Not resolved in time")]
+    assert bodies[(team.owner.email, "解决超时")].startswith("您好：")
+    assert "此工单尚未分配处理人" in bodies[(team.owner.email, "解决超时")]
     assert "Nobody is assigned" not in bodies[("agent.en@alpha.test", "No first response in time")]
     # and the marks are on the tickets
     with schema_context(alpha.schema_name):
