@@ -21,13 +21,20 @@ def get_plugin_manager() -> pluggy.PluginManager:
     for dotted in BUILTIN_PLUGINS:
         module = __import__(dotted, fromlist=["*"])
         manager.register(module, name=dotted)
-    manager.load_setuptools_entrypoints("guanxi.plugins")
+    try:
+        manager.load_setuptools_entrypoints("guanxi.plugins")
+    except Exception:  # one broken installed plugin must not break signups and record writes
+        logger.exception("loading plugins from the guanxi.plugins entry points failed")
     return manager
 
 
 def notify(hook_name: str, **kwargs) -> None:
     """Call a notification hook on every plugin; one plugin failing never breaks the caller."""
-    manager = get_plugin_manager()
+    try:
+        manager = get_plugin_manager()
+    except Exception:
+        logger.exception("plugin manager unavailable", extra={"hook": hook_name})
+        return
     hook = getattr(manager.hook, hook_name)
     for impl in hook.get_hookimpls():
         try:

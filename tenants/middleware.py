@@ -27,6 +27,8 @@ class WorkspaceMiddleware(TenantMainMiddleware):
 
     def no_tenant_found(self, request: HttpRequest, hostname: str) -> HttpResponse:
         request.is_public = True
+        if request.path.startswith("/api/"):
+            return JsonResponse(error_body(404, "not_found", _("Not found.")), status=404)
         return render(request, "tenants/no_workspace.html", {"hostname": hostname}, status=404)
 
     def process_request(self, request: HttpRequest):

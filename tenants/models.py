@@ -42,7 +42,7 @@ class Tenant(TenantMixin):
     usage = models.JSONField(default=dict, blank=True)
     usage_refreshed_at = models.DateTimeField(null=True, blank=True)
 
-    # the schema is created by `tenants.provisioning` inside the signup transaction, never on save()
+    # the schema is cloned by `tenants.services.tenant_signup` inside the signup transaction, never on save()
     auto_create_schema = False
     auto_drop_schema = False
 

@@ -15,3 +15,9 @@ def test_unknown_host_is_a_404_page(db, client):
     response = client.get("/", HTTP_HOST="nosuchworkspace.localhost")
     assert response.status_code == 404
     assert b"nosuchworkspace.localhost" in response.content
+
+
+def test_unknown_host_under_api_answers_in_the_json_error_shape(db, client):
+    response = client.get("/api/v1/me", HTTP_HOST="nosuchworkspace.localhost")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"

@@ -192,6 +192,7 @@ else:
         "data_folder_in": str(_broker / "out"),
         "data_folder_out": str(_broker / "out"),
         "processed_folder": str(_broker / "processed"),
+        "control_folder": str(_broker / "control"),
         "store_processed": False,
     }
 CELERY_BROKER_URL = env.get("CELERY_BROKER_URL") or CELERY_BROKER_URL
@@ -214,6 +215,8 @@ REST_FRAMEWORK = {
         "login": env.get("GUANXI_THROTTLE_LOGIN", "20/minute"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # rate limits key on the client address: X-Forwarded-For counts only behind a trusted proxy
+    "NUM_PROXIES": 1 if env.get_bool("GUANXI_TRUST_X_FORWARDED_FOR", default=False) else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Guanxi API",

@@ -113,3 +113,12 @@ def test_error_message_is_in_the_users_language(api_beta, beta):
 def test_public_signup_errors_share_the_shape(public_api):
     assert_error(public_api.post("/api/v1/signup", {}, format="json"), 400, "validation_error")
     assert_error(APIClient(HTTP_HOST="localhost").get("/api/v1/nothing"), 404, "not_found")
+
+
+def test_throttle_cannot_be_dodged_with_a_forged_forwarded_for_header(api_alpha):
+    for n in range(20):
+        api_alpha.post("/api/v1/auth/token", {"email": "a@b.test", "password": "x"}, format="json",
+                       HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
+    response = api_alpha.post("/api/v1/auth/token", {"email": "a@b.test", "password": "x"}, format="json",
+                              HTTP_X_FORWARDED_FOR="10.9.9.9")
+    assert_error(response, 429, "throttled")
