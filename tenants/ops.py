@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.web.ratelimit import too_many
+
 from .forms import ReasonForm, StaffLoginForm
 from .lifecycle import InvalidTransition, allowed_targets
 from .models import TenantStatus
@@ -36,6 +38,10 @@ def staff_required(view: Callable) -> Callable:
 
 def ops_login(request: HttpRequest) -> HttpResponse:
     form = StaffLoginForm(request.POST or None)
+    if request.method == "POST" and too_many(request, "ops-login", limit=10, window_seconds=60):
+        form.is_valid()
+        form.add_error(None, _("Too many attempts. Please wait a minute and try again."))
+        return render(request, "tenants/ops/login.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         user = authenticate(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
         if user is None or not user.is_staff:

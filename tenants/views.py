@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from billing.plans import PLANS
 from core.users.handoff import make_handoff_token
 from core.web.forms import add_service_errors
+from core.web.ratelimit import too_many
 
 from . import services
 from .forms import FindWorkspaceForm, SignupForm
@@ -28,6 +29,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         language = "zh-hans" if translation.get_language() == "zh-hans" else "en"
     with translation.override(language):
         form = SignupForm(request.POST or None, initial={"language": language})
+        if request.method == "POST" and too_many(request, "signup", limit=30, window_seconds=3600):
+            form.is_valid()
+            form.add_error(None, _("Too many signups from your address. Please try again later."))
+            return render(request, "tenants/signup.html", {"form": form}, status=429)
         if request.method == "POST" and form.is_valid():
             try:
                 result = services.tenant_signup(**form.cleaned_data)
@@ -42,7 +47,8 @@ def signup(request: HttpRequest) -> HttpResponse:
 def find_workspace(request: HttpRequest) -> HttpResponse:
     form = FindWorkspaceForm(request.POST or None)
     sent = False
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not too_many(
+            request, "find-workspace", limit=10, window_seconds=3600):
         services.find_workspaces_request(email=form.cleaned_data["email"], language=translation.get_language())
         sent = True
     return render(request, "tenants/find_workspace.html", {"form": form, "sent": sent,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.api.errors import ApplicationError
 from core.web.forms import add_service_errors
+from core.web.ratelimit import too_many
 
 from . import forms, selectors, services
 from .handoff import user_for_handoff_token
@@ -25,6 +26,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("web:home")
     form = forms.LoginForm(request.POST or None)
+    if request.method == "POST" and too_many(request, "login", limit=20, window_seconds=60):
+        form.is_valid()
+        form.add_error(None, _("Too many attempts. Please wait a minute and try again."))
+        return render(request, "users/login.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         user = authenticate(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
         if user is None:

@@ -61,3 +61,11 @@ def test_password_reset_for_unknown_email_sends_nothing_and_looks_the_same(clien
     response = client_alpha.post("/password/reset/", {"email": "nobody@alpha.test"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_web_login_is_rate_limited_per_client(client_alpha):
+    for _ in range(20):
+        client_alpha.post("/login/", {"email": OWNER, "password": "wrong"})
+    blocked = client_alpha.post("/login/", {"email": OWNER, "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert client_alpha.get("/home/").status_code == 302  # not logged in
