@@ -135,6 +135,8 @@ def user_deactivate(*, actor: User, user: User) -> User:
 
 def user_reactivate(*, actor: User, user: User) -> User:
     _require_admin(actor)
+    if user.role == Role.OWNER and actor.role != Role.OWNER:
+        raise PermissionDenied(_("Only an owner can reactivate an owner."))
     with transaction.atomic():
         user.is_active = True
         user.save(update_fields=["is_active"])
