@@ -21,12 +21,12 @@ up: install
 
 browser:
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-gettext.sh
 
 lint: install
 	$(BIN)/ruff check .
 
 test: install browser lint
-	$(BIN)/guanxi compilemessages --ignore=.venv --verbosity 0
 	$(BIN)/pytest
 
 bench: install
@@ -34,7 +34,8 @@ bench: install
 	$(BIN)/python bench/api.py
 
 messages: install
-	$(BIN)/guanxi makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
+	$(BIN)/guanxi makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=.data --no-obsolete
+	$(BIN)/guanxi compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache

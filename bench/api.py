@@ -526,6 +526,10 @@ def statement_profile(schema: str, cases: list[Case], rounds: int = 3) -> dict[s
             for statement in case.all_sql:
                 kind = category(statement)
                 profile["statements_per_request"][kind] = profile["statements_per_request"].get(kind, 0) + 1
+        # the records statements of the first case, in order: which of them carry the cost
+        profile["records_statements_of_first_case"] = [
+            {"mean_ms": round(sum(samples) / len(samples), 3), "sql_head": " ".join(cases[0].all_sql[index].split())[:160]}
+            for (number, index), samples in sorted(per_statement.items()) if number == 0]
         if per_statement:
             (number, index), samples = max(per_statement.items(), key=lambda kv: sum(kv[1]) / len(kv[1]))
             statement = cases[number].all_sql[index]

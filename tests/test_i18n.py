@@ -1,7 +1,7 @@
-"""The translation catalogues in locale/ are complete, compiled and in step with the source.
+"""The translation catalogues in platform/guanxi/locale/ are complete, compiled and in step with the source.
 
 Every page has a zh-hans and an en rendering. These tests fail when a string marked for translation
-is missing from locale/zh_Hans/LC_MESSAGES/django.po, is untranslated or fuzzy there, loses one of
+is missing from platform/guanxi/locale/zh_Hans/LC_MESSAGES/django.po, is untranslated or fuzzy there, loses one of
 its placeholders, or when a compiled django.mo does not hold what its django.po says. The fix is
 described in docs/development.md, section "Translations": `make messages`, translate, then
 `guanxi compilemessages --ignore=.venv`.
@@ -26,7 +26,7 @@ from django.conf import settings
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCALE = ROOT / "locale"
+LOCALE = ROOT / "platform" / "guanxi" / "locale"
 CHINESE_PO = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
 CATALOGUES = ["zh_Hans", "en"]
 
@@ -160,9 +160,9 @@ def test_chinese_catalogue_translates_every_message():
                     if len(entry.msgstr) != (forms if entry.msgid_plural is not None else 1)
                     or not all(entry.msgstr.values())]
     fuzzy = [entry for entry in entries if "fuzzy" in entry.flags and not entry.obsolete]
-    assert not untranslated, report("Untranslated messages in locale/zh_Hans/LC_MESSAGES/django.po",
+    assert not untranslated, report("Untranslated messages in platform/guanxi/locale/zh_Hans/LC_MESSAGES/django.po",
                                     untranslated, "Translate them, then run `guanxi compilemessages --ignore=.venv`.")
-    assert not fuzzy, report("Fuzzy (guessed) translations in locale/zh_Hans/LC_MESSAGES/django.po", fuzzy,
+    assert not fuzzy, report("Fuzzy (guessed) translations in platform/guanxi/locale/zh_Hans/LC_MESSAGES/django.po", fuzzy,
                              "Check each translation, remove its `#, fuzzy` line, then compile.")
     assert len(live(entries)) > 200
 
@@ -220,7 +220,7 @@ def test_compiled_catalogue_matches_its_po_file(locale_name):
     missing = sorted(str(key) for key in expected.keys() - compiled.keys())
     extra = sorted(str(key) for key in compiled.keys() - expected.keys())
     changed = sorted(str(key) for key in expected.keys() & compiled.keys() if expected[key] != compiled[key])
-    fix = f"locale/{locale_name}/LC_MESSAGES/django.mo is stale: run `guanxi compilemessages --ignore=.venv`."
+    fix = f"platform/guanxi/locale/{locale_name}/LC_MESSAGES/django.mo is stale: run `guanxi compilemessages --ignore=.venv`."
     assert not missing, f"Not in the compiled catalogue ({len(missing)}): {missing}\n{fix}"
     assert not changed, f"Compiled with another translation ({len(changed)}): {changed}\n{fix}"
     assert not extra, f"Compiled but no longer in the .po ({len(extra)}): {extra}\n{fix}"
@@ -268,7 +268,7 @@ def test_catalogue_has_every_string_marked_in_the_source(fresh_catalogue):
     in_repository = {entry.key for entry in live(read_po(CHINESE_PO))}
     missing = [entry for entry in fresh_catalogue if entry.key not in in_repository]
     assert not missing, report(
-        "Strings marked for translation in the source but missing from locale/zh_Hans/LC_MESSAGES/django.po",
+        "Strings marked for translation in the source but missing from platform/guanxi/locale/zh_Hans/LC_MESSAGES/django.po",
         missing, "Run `make messages`, translate them in the .po, then `guanxi compilemessages --ignore=.venv`.")
 
 
@@ -276,7 +276,7 @@ def test_catalogue_has_no_string_the_source_no_longer_uses(fresh_catalogue):
     in_source = {entry.key for entry in fresh_catalogue}
     stale = [entry for entry in read_po(CHINESE_PO)
              if not entry.is_header and (entry.obsolete or entry.key not in in_source)]
-    assert not stale, report("Messages in locale/zh_Hans/LC_MESSAGES/django.po that no source file uses",
+    assert not stale, report("Messages in platform/guanxi/locale/zh_Hans/LC_MESSAGES/django.po that no source file uses",
                              stale, "Run `make messages` (it drops them), then `guanxi compilemessages --ignore=.venv`.")
 
 

@@ -130,7 +130,7 @@ WSGI_APPLICATION = "guanxi.wsgi.application"
 # --- languages ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("zh-hans", _("Chinese (Simplified)")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]  # inside the package: installs ship it
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
