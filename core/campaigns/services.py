@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.audit.services import audit_record
 from core.leads.selectors import leads
@@ -42,7 +42,7 @@ CAMPAIGN_FIELDS: dict[str, F] = {
     "currency": F("currency", gettext_lazy("Currency")),
     "status": F("choice", gettext_lazy("Status"), choices=Campaign.Status),
     "description": F("longtext", gettext_lazy("Description"), max_length=10000),
-    "owner": F("fk", gettext_lazy("Owner")),
+    "owner": F("fk", pgettext_lazy("record", "Owner")),
 }
 
 

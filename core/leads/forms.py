@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.records.forms import FilterForm, RecordForm, _menu, _search_field, _text, join_list
 from core.records.serializers import _masked_phones
@@ -100,7 +101,7 @@ class LeadFilterForm(FilterForm):
     q = _search_field()
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Lead.Status.choices])
     grade = forms.ChoiceField(label=_("Grade"), required=False, choices=[("", _("Any")), *Lead.Grade.choices])
-    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    owner = forms.ChoiceField(label=pgettext_lazy("record", "Owner"), required=False)
     in_pool = forms.ChoiceField(label=_("Lead pool"), required=False,
                                 choices=[("", _("Any")), ("true", _("In the pool")), ("false", _("Owned"))])
     converted = forms.ChoiceField(label=_("Converted"), required=False,

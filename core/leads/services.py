@@ -16,7 +16,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.api.errors import Conflict
 from core.audit.services import audit_record, history_record
@@ -43,7 +43,7 @@ LEAD_FIELDS: dict[str, F] = {
     "score": F("int", gettext_lazy("Score"), min_value=0, max_value=100),
     "status": F("choice", gettext_lazy("Status"), choices=Lead.Status),
     "disqualified_reason": F("text", gettext_lazy("Disqualified reason"), max_length=300),
-    "owner": F("fk", gettext_lazy("Owner")),
+    "owner": F("fk", pgettext_lazy("record", "Owner")),
 }
 
 CONVERT_FIELDS: dict[str, F] = {

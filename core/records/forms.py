@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .cleaning import CURRENCIES
 from .models import Account, Contact, Deal
@@ -239,7 +240,7 @@ def _search_field() -> forms.CharField:
 
 
 def _owner_filter() -> forms.ChoiceField:
-    return forms.ChoiceField(label=_("Owner"), required=False)
+    return forms.ChoiceField(label=pgettext_lazy("record", "Owner"), required=False)
 
 
 class FilterForm(forms.Form):

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.api.errors import Conflict
 from core.audit.services import audit_record
@@ -48,7 +48,7 @@ ACCOUNT_FIELDS: dict[str, F] = {
     "billing_name": F("text", gettext_lazy("Billing name"), max_length=200),
     "tax_number": F("text", gettext_lazy("Tax number"), max_length=50),
     "bank_account": F("text", gettext_lazy("Bank account"), max_length=64),
-    "owner": F("fk", gettext_lazy("Owner")),
+    "owner": F("fk", pgettext_lazy("record", "Owner")),
 }
 
 CONTACT_FIELDS: dict[str, F] = {
@@ -60,7 +60,7 @@ CONTACT_FIELDS: dict[str, F] = {
     "wechat_id": F("text", gettext_lazy("WeChat ID"), max_length=100),
     "birthday": F("date", gettext_lazy("Birthday")),
     "purchase_role": F("choice", gettext_lazy("Role in the purchase"), choices=Contact.PurchaseRole),
-    "owner": F("fk", gettext_lazy("Owner")),
+    "owner": F("fk", pgettext_lazy("record", "Owner")),
 }
 
 DEAL_FIELDS: dict[str, F] = {
@@ -75,7 +75,7 @@ DEAL_FIELDS: dict[str, F] = {
     "stage": F("text", gettext_lazy("Stage"), max_length=50),
     "probability": F("int", gettext_lazy("Probability"), min_value=0, max_value=100),
     "won_lost_reason": F("text", gettext_lazy("Won or lost reason"), max_length=300),
-    "owner": F("fk", gettext_lazy("Owner")),
+    "owner": F("fk", pgettext_lazy("record", "Owner")),
 }
 
 PRODUCT_FIELDS: dict[str, F] = {
