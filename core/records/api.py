@@ -267,12 +267,14 @@ class MergeIn(serializers.Serializer):
     choices = serializers.DictField(child=serializers.CharField(), required=False)
 
 
-@extend_schema(tags=["accounts"], request=MergeIn, summary="Merge two accounts")
-class AccountMergeView(ScopedGenericAPIView):
+class MergeView(ScopedGenericAPIView):
+    """POST {survivor, other, choices}: both must be visible; the service checks the rest."""
+
+    entity = ""
     serializer_class = out.AccountOut
 
     def scoped_queryset(self):
-        return selectors.accounts(actor=self.request.user)
+        return getattr(selectors, f"{self.entity}s")(actor=self.request.user)
 
     def post(self, request: Request) -> Response:
         data = MergeIn(data=request.data)
@@ -280,9 +282,14 @@ class AccountMergeView(ScopedGenericAPIView):
         qs = self.get_queryset()
         survivor = selectors._get(qs, data.validated_data["survivor"], "survivor")
         other = selectors._get(qs, data.validated_data["other"], "other")
-        merged = services.account_merge(actor=request.user, survivor=survivor, other=other,
-                                        choices=data.validated_data.get("choices"))
-        return Response(out.account_out(merged, access_of(request.user)))
+        merged = getattr(services, f"{self.entity}_merge")(actor=request.user, survivor=survivor, other=other,
+                                                           choices=data.validated_data.get("choices"))
+        return Response(getattr(out, f"{self.entity}_out")(merged, access_of(request.user)))
+
+
+@extend_schema(tags=["accounts"], request=MergeIn, summary="Merge two accounts")
+class AccountMergeView(MergeView):
+    entity = "account"
 
 
 class MoveIn(serializers.Serializer):
@@ -358,21 +365,8 @@ class ContactDuplicatesView(ScopedGenericAPIView):
 
 
 @extend_schema(tags=["contacts"], request=MergeIn, summary="Merge two contacts")
-class ContactMergeView(ScopedGenericAPIView):
-    serializer_class = out.AccountOut
-
-    def scoped_queryset(self):
-        return selectors.contacts(actor=self.request.user)
-
-    def post(self, request: Request) -> Response:
-        data = MergeIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        qs = self.get_queryset()
-        survivor = selectors._get(qs, data.validated_data["survivor"], "survivor")
-        other = selectors._get(qs, data.validated_data["other"], "other")
-        merged = services.contact_merge(actor=request.user, survivor=survivor, other=other,
-                                        choices=data.validated_data.get("choices"))
-        return Response(out.contact_out(merged, access_of(request.user)))
+class ContactMergeView(MergeView):
+    entity = "contact"
 
 
 class ReassignIn(serializers.Serializer):

@@ -6,6 +6,7 @@ and an audit entry, and emits a domain event after commit (see core.records.writ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -217,55 +218,70 @@ def records_export(*, actor: User, entity: str, count: int, filters: dict[str, s
 MERGEABLE_ACCOUNT_FIELDS = [f for f in ACCOUNT_FIELDS if f != "owner"] + ["owner"]
 
 
-def account_merge(*, actor: User, survivor: Account, other: Account, choices: dict[str, str] | None = None) -> Account:
-    """Merge `other` into `survivor`: chosen field values, every related record moved, both timelines noted.
+def _merge(*, actor: User, entity: str, survivor, other, choices: dict[str, str] | None, mergeable: list[str],
+           list_fields: tuple[str, ...], move_related: Callable[[Any, Any], dict[str, int]],
+           refresh: Callable[[Any], None]):
+    """The steps every merge shares: checks, row locks, chosen values, related rows moved, audit on both.
 
-    `choices` maps a field name to "survivor" or "other" (default: survivor's value, else other's if empty).
-    The merged account stays as a pointer (`merged_into`) so its old id still finds the survivor.
+    `choices` maps a field to "survivor" or "other" (default: survivor's value, else other's if empty);
+    list fields are united unless chosen. The merged record stays as a pointer (`merged_into`), so
+    its old id still finds the survivor.
     """
     require(access_of(actor).full)
     if survivor.pk == other.pk:
-        raise _field_error("other", _("Choose two different accounts to merge."), "same_record")
+        raise _field_error("other", _("Choose two different records to merge."), "same_record")
     choices = choices or {}
     for field, side in choices.items():
-        if field not in MERGEABLE_ACCOUNT_FIELDS or side not in ("survivor", "other"):
+        if field not in mergeable or side not in ("survivor", "other"):
             raise _field_error(f"choices.{field}", _("Choose “survivor” or “other” for each field."), "invalid_choice")
+    model = type(survivor)
     with transaction.atomic():
-        survivor = Account.objects.select_for_update().get(pk=survivor.pk, merged_into__isnull=True)
-        other = Account.objects.select_for_update().get(pk=other.pk, merged_into__isnull=True)
+        survivor = model.objects.select_for_update().get(pk=survivor.pk, merged_into__isnull=True)
+        other = model.objects.select_for_update().get(pk=other.pk, merged_into__isnull=True)
         values: dict[str, Any] = {}
-        for field in MERGEABLE_ACCOUNT_FIELDS:
+        for field in mergeable:
             attr = "owner_id" if field == "owner" else field
             mine, theirs = getattr(survivor, attr), getattr(other, attr)
             side = choices.get(field) or ("survivor" if mine not in (None, "", []) else "other")
             values[attr] = theirs if side == "other" else mine
-        for field in ("tags", "emails", "phones"):
+        for field in list_fields:
             if field not in choices:
                 values[field] = list(dict.fromkeys([*getattr(survivor, field), *getattr(other, field)]))
-        moved = {
-            "contacts": Contact.objects.filter(account=other).update(account=survivor),
-            "deals": Deal.objects.filter(account=other).update(account=survivor),
-        }
-        for share in AccountShare.objects.filter(account=other):
-            AccountShare.objects.get_or_create(account=survivor, user_id=share.user_id,
-                                               defaults={"access": share.access})
-        from .merge_hooks import move_related
-
-        moved.update(move_related(from_account=other, to_account=survivor))
+        moved = move_related(other, survivor)
         for attr, value in values.items():
             setattr(survivor, attr, value)
-        _account_tokens(survivor)
+        refresh(survivor)
         survivor.save()
         other.merged_into = survivor
         other.owner = None
         other.save(update_fields=["merged_into", "owner", "updated_at"])
-        audit_record(actor=actor, action="merge", entity="account", record=survivor, record_label=str(survivor),
+        audit_record(actor=actor, action="merge", entity=entity, record=survivor, record_label=str(survivor),
                      fields=sorted(values), changes={"merged_from": (None, other.pk), "moved": (None, moved)})
-        audit_record(actor=actor, action="merge", entity="account", record=other, record_label=str(other),
+        audit_record(actor=actor, action="merge", entity=entity, record=other, record_label=str(other),
                      fields=["merged_into"], changes={"merged_into": (None, survivor.pk)})
-    emit("guanxi_record_saved", entity="account", record_id=survivor.pk, action="merge",
-         fields=sorted(values), actor_id=actor.pk)
+    emit("guanxi_record_saved", entity=entity, record_id=survivor.pk, action="merge", fields=sorted(values),
+         actor_id=actor.pk)
     return survivor
+
+
+def _move_account_related(other: Account, survivor: Account) -> dict[str, int]:
+    from .merge_hooks import move_related
+
+    moved = {
+        "contacts": Contact.objects.filter(account=other).update(account=survivor),
+        "deals": Deal.objects.filter(account=other).update(account=survivor),
+    }
+    for share in AccountShare.objects.filter(account=other):
+        AccountShare.objects.get_or_create(account=survivor, user_id=share.user_id, defaults={"access": share.access})
+    moved.update(move_related(from_account=other, to_account=survivor))
+    return moved
+
+
+def account_merge(*, actor: User, survivor: Account, other: Account, choices: dict[str, str] | None = None) -> Account:
+    """Merge account `other` into `survivor`; contacts, deals, shares and every related record move."""
+    return _merge(actor=actor, entity="account", survivor=survivor, other=other, choices=choices,
+                  mergeable=MERGEABLE_ACCOUNT_FIELDS, list_fields=("tags", "emails", "phones"),
+                  move_related=_move_account_related, refresh=_account_tokens)
 
 
 # --- contacts ------------------------------------------------------------------------------------
@@ -309,44 +325,19 @@ def contact_delete(*, actor: User, contact: Contact) -> None:
 MERGEABLE_CONTACT_FIELDS = [f for f in CONTACT_FIELDS if f not in ("owner", "account")] + ["owner"]
 
 
-def contact_merge(*, actor: User, survivor: Contact, other: Contact, choices: dict[str, str] | None = None) -> Contact:
-    """Merge two contacts like accounts: chosen values, related records moved, old id kept as a pointer."""
-    require(access_of(actor).full)
-    if survivor.pk == other.pk:
-        raise _field_error("other", _("Choose two different contacts to merge."), "same_record")
-    choices = choices or {}
-    for field, side in choices.items():
-        if field not in MERGEABLE_CONTACT_FIELDS or side not in ("survivor", "other"):
-            raise _field_error(f"choices.{field}", _("Choose “survivor” or “other” for each field."), "invalid_choice")
-    with transaction.atomic():
-        survivor = Contact.objects.select_for_update().get(pk=survivor.pk, merged_into__isnull=True)
-        other = Contact.objects.select_for_update().get(pk=other.pk, merged_into__isnull=True)
-        values: dict[str, Any] = {}
-        for field in MERGEABLE_CONTACT_FIELDS:
-            attr = "owner_id" if field == "owner" else field
-            mine, theirs = getattr(survivor, attr), getattr(other, attr)
-            side = choices.get(field) or ("survivor" if mine not in (None, "", []) else "other")
-            values[attr] = theirs if side == "other" else mine
-        for field in ("emails", "phones"):
-            if field not in choices:
-                values[field] = list(dict.fromkeys([*getattr(survivor, field), *getattr(other, field)]))
-        from .merge_hooks import move_contact_related
+def _move_contact_related(other: Contact, survivor: Contact) -> dict[str, int]:
+    from .merge_hooks import move_contact_related
 
-        moved = {"deals": Deal.objects.filter(contact=other).update(contact=survivor)}
-        moved.update(move_contact_related(from_contact=other, to_contact=survivor))
-        for attr, value in values.items():
-            setattr(survivor, attr, value)
-        _contact_tokens(survivor)
-        survivor.save()
-        other.merged_into = survivor
-        other.save(update_fields=["merged_into", "updated_at"])
-        audit_record(actor=actor, action="merge", entity="contact", record=survivor, record_label=str(survivor),
-                     fields=sorted(values), changes={"merged_from": (None, other.pk), "moved": (None, moved)})
-        audit_record(actor=actor, action="merge", entity="contact", record=other, record_label=str(other),
-                     fields=["merged_into"], changes={"merged_into": (None, survivor.pk)})
-    emit("guanxi_record_saved", entity="contact", record_id=survivor.pk, action="merge", fields=sorted(values),
-         actor_id=actor.pk)
-    return survivor
+    moved = {"deals": Deal.objects.filter(contact=other).update(contact=survivor)}
+    moved.update(move_contact_related(from_contact=other, to_contact=survivor))
+    return moved
+
+
+def contact_merge(*, actor: User, survivor: Contact, other: Contact, choices: dict[str, str] | None = None) -> Contact:
+    """Merge contact `other` into `survivor`; deals, activities, tickets and memberships move."""
+    return _merge(actor=actor, entity="contact", survivor=survivor, other=other, choices=choices,
+                  mergeable=MERGEABLE_CONTACT_FIELDS, list_fields=("emails", "phones"),
+                  move_related=_move_contact_related, refresh=_contact_tokens)
 
 
 # --- deals ---------------------------------------------------------------------------------------
