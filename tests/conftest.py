@@ -41,6 +41,9 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
         with django_db_blocker.unblock():
             from django.db import connections
 
+            with connection.cursor() as cursor:  # live-server and worker threads may still hold sessions
+                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
             connections.close_all()
             try:
                 teardown_databases(db_cfg, verbosity=request.config.option.verbose)
