@@ -128,10 +128,6 @@ class Case:
     all_sql: list[str] = field(default_factory=list)
     rows: int | None = None
 
-    @property
-    def write(self) -> bool:
-        return self.method != "GET"
-
 
 # --- set-up: workspace, users, seed -------------------------------------------------------------------
 

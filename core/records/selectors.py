@@ -147,7 +147,8 @@ def account_overview(*, actor: User, account: Account) -> dict[str, Any]:
     return {
         "account": account,
         "tickets": list(account_tickets(actor=actor, account=account)[:100]),
-        "tasks": list(tasks(actor=actor).filter(account=account).order_by("done", "due_at")[:100]),
+        "tasks": list(tasks(actor=actor).filter(account=account, done=False).select_related("assignee")
+                      .order_by("due_at", "id")[:100]),
         "activities": account_timeline_activities(actor=actor, account=account, limit=50),
         "campaigns": list(account_campaign_memberships(actor=actor, account=account)[:100]),
         "contacts": list(contacts(actor=actor).filter(account=account).order_by("name")[:200]),
