@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from core.users.models import User
 from core.users.roles import Role
@@ -89,8 +89,10 @@ class Access:
             return Q(pk__in=[])
         if self.role in (Role.SUPPORT,):
             return Q(pk__in=[])
-        accounts = Account.objects.filter(self.accounts_q(write=write)).values("pk")
-        return Q(owner_id__in=self.owner_ids) | Q(account_id__in=accounts)
+        # a correlated EXISTS: an `IN (subquery)` inside an OR makes PostgreSQL collect every visible
+        # account first (a full scan for members); EXISTS checks just this row's account
+        visible = Account.objects.filter(pk=OuterRef("account_id")).filter(self.accounts_q(write=write))
+        return Q(owner_id__in=self.owner_ids) | Q(Exists(visible))
 
     def deals_q(self, *, write: bool = False) -> Q:
         if self.role == Role.FINANCE:

@@ -51,4 +51,5 @@ def query_tokens(query: str) -> tuple[list[str], list[str]]:
         phone = [PHONE_PREFIX + blind_index(digits, purpose="phone")[:30]]
     if len(text) == 1:
         return ([text] if _is_cjk(text) else []), phone
-    return sorted(text_tokens(text)), phone
+    # bigrams only: single characters add no selectivity and skew the planner's row estimate
+    return sorted({text[i:i + 2] for i in range(len(text) - 1)}), phone

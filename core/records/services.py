@@ -387,9 +387,10 @@ def deal_create(*, actor: User, data: dict[str, Any]) -> Deal:
     resolve_owner(actor, cleaned)
     _deal_links(actor, cleaned, None)
     _deal_stage(cleaned, None)
-    deal = save_record(actor=actor, entity="deal", instance=Deal(), cleaned=cleaned, creating=True,
-                       before_save=_deal_tokens)
-    DealStageChange.objects.create(deal=deal, from_stage="", to_stage=deal.stage, actor=actor)
+    with transaction.atomic():  # the deal and its first stage entry exist together or not at all
+        deal = save_record(actor=actor, entity="deal", instance=Deal(), cleaned=cleaned, creating=True,
+                           before_save=_deal_tokens)
+        DealStageChange.objects.create(deal=deal, from_stage="", to_stage=deal.stage, actor=actor)
     return deal
 
 
@@ -401,10 +402,11 @@ def deal_update(*, actor: User, deal: Deal, data: dict[str, Any]) -> Deal:
     _deal_links(actor, cleaned, deal)
     from_stage = deal.stage
     _deal_stage(cleaned, deal)
-    deal = save_record(actor=actor, entity="deal", instance=deal, cleaned=cleaned, creating=False,
-                       before_save=_deal_tokens)
-    if deal.stage != from_stage:
-        _record_stage_change(actor=actor, deal=deal, from_stage=from_stage)
+    with transaction.atomic():
+        deal = save_record(actor=actor, entity="deal", instance=deal, cleaned=cleaned, creating=False,
+                           before_save=_deal_tokens)
+        if deal.stage != from_stage:
+            _record_stage_change(actor=actor, deal=deal, from_stage=from_stage)
     return deal
 
 
