@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core.access.policy import Access
@@ -31,11 +31,11 @@ NOTHING = Q(pk__in=[])
 
 def _linked_q(access: Access, *, write: bool) -> Q:
     """Rows whose account, contact or deal the actor may see (or change, with `write`)."""
-    visible_accounts = Account.objects.filter(access.accounts_q(write=write)).values("pk")
-    visible_contacts = Contact.objects.filter(access.contacts_q(write=write)).values("pk")
-    visible_deals = Deal.objects.filter(access.deals_q(write=write)).values("pk")
-    return (Q(account_id__in=visible_accounts) | Q(contact_id__in=visible_contacts)
-            | Q(deal_id__in=visible_deals))
+    # correlated EXISTS per link: `IN (subquery)` inside an OR would collect every visible record first
+    visible_account = Account.objects.filter(pk=OuterRef("account_id")).filter(access.accounts_q(write=write))
+    visible_contact = Contact.objects.filter(pk=OuterRef("contact_id")).filter(access.contacts_q(write=write))
+    visible_deal = Deal.objects.filter(pk=OuterRef("deal_id")).filter(access.deals_q(write=write))
+    return Q(Exists(visible_account)) | Q(Exists(visible_contact)) | Q(Exists(visible_deal))
 
 
 def activities_q(access: Access, *, write: bool = False) -> Q:
