@@ -148,6 +148,17 @@ def _resolve_user(actor: User, cleaned: dict[str, Any], field: str, *, any_colle
     cleaned[f"{field}_id"] = user_id
 
 
+def _linkable(actor: User, kind: str, pk: int) -> bool:
+    """A lead or ticket the actor may see (the columns stay plain ids: see the models' docstring)."""
+    if kind == "lead":
+        from core.leads.selectors import leads
+
+        return leads(actor=actor).filter(pk=pk).exists()
+    from core.service.selectors import tickets
+
+    return tickets(actor=actor).filter(pk=pk).exists()
+
+
 def _resolve_links(actor: User, cleaned: dict[str, Any], instance: Activity | Task) -> None:
     """Links → `<link>_id`. A new link needs write access to the linked record; the links must agree.
 
@@ -156,7 +167,11 @@ def _resolve_links(actor: User, cleaned: dict[str, Any], instance: Activity | Ta
     """
     for plain in ("lead", "ticket"):
         if plain in cleaned:
-            cleaned[f"{plain}_id"] = cleaned.pop(plain)
+            linked = cleaned.pop(plain)
+            if linked is not None and not _linkable(actor, plain, linked):
+                # the same words for an absent and a hidden lead or ticket
+                raise _field_error(plain, _("No such record."), "does_not_exist")
+            cleaned[f"{plain}_id"] = linked
     if not {"account", "contact", "deal"} & cleaned.keys():
         return  # links untouched: a deal moved to another account since must not block editing the subject
     contact = deal = None

@@ -53,6 +53,11 @@ def book(team, in_alpha) -> Book:
         "name": f"{key} deal", "account": acc.pk, "amount": "1000", "owner": acc.owner_id})
         for key, acc in accounts.items()}
 
+    from core.service import services as ticket_services
+
+    ticket = ticket_services.ticket_create(actor=team.owner, data={"account": accounts["owner"].pk,
+                                                                   "subject": "Printer on fire"})
+
     def activity(actor, subject, **data):
         return activity_services.activity_create(actor=actor, data={"kind": "call", "subject": subject, **data})
 
@@ -62,7 +67,7 @@ def book(team, in_alpha) -> Book:
         "outsider": activity(team.outsider, "Outsider call", account=accounts["outsider"].pk),
         "owner": activity(team.owner, "Owner call", account=accounts["owner"].pk),
         "pool": activity(team.owner, "Pool call", account=accounts["pool"].pk),
-        "support": activity(team.support, "Ticket call", ticket=42),
+        "support": activity(team.support, "Ticket call", ticket=ticket.pk),
         "lonely": activity(team.owner, "Lonely note", contact=contacts["lonely"].pk, kind="note"),
     }
     now = timezone.now()
@@ -76,6 +81,6 @@ def book(team, in_alpha) -> Book:
         "finance": task(team.owner, "Send invoice", assignee=team.finance.pk, due_at=now + dt.timedelta(days=1)),
         "member2": task(team.owner, "Owner asks member2", assignee=team.member2.pk, account=accounts["owner"].pk),
         "outsider": task(team.outsider, "Outsider follow-up", account=accounts["outsider"].pk),
-        "support": task(team.owner, "Call back on ticket", assignee=team.support.pk, ticket=42),
+        "support": task(team.owner, "Call back on ticket", assignee=team.support.pk, ticket=ticket.pk),
     }
     return Book(accounts, contacts, deals, activities, tasks)

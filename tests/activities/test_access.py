@@ -149,10 +149,12 @@ def test_support_logs_on_tickets_but_cannot_link_accounts(team, book):
     assert [(e.code) for e in error.value.error_dict["account"]] == ["does_not_exist"]
     assert Activity.objects.count() == before
     # when support logs a call on a ticket and edits it, then it is theirs
-    call = services.activity_create(actor=team.support, data={"kind": "call", "subject": "Ticket 7", "ticket": 7})
+    ticket_id = book.activities["support"].ticket_id
+    call = services.activity_create(actor=team.support, data={"kind": "call", "subject": "Ticket call 2",
+                                                              "ticket": ticket_id})
     services.activity_update(actor=team.support, activity=call, data={"outcome": "Solved"})
     assert Activity.objects.filter(pk=call.pk).values_list("author_id", "ticket_id", "outcome").get() == (
-        team.support.pk, 7, "Solved")
+        team.support.pk, ticket_id, "Solved")
 
 
 def test_assignee_in_a_read_only_role_completes_their_own_task(team, book):

@@ -213,3 +213,24 @@ def test_editing_other_fields_ignores_links_that_drifted(team, in_alpha):
     services.activity_update(actor=team.member, activity=call, data={"outcome": "Ordered"})
     assert Activity.objects.filter(pk=call.pk).values_list("outcome", "account_id", "deal_id").get() == (
         "Ordered", first.pk, deal.pk)
+
+
+def test_lead_and_ticket_links_must_be_visible_records(team, in_alpha):
+    from django.core.exceptions import ValidationError
+
+    from core.activities import services as activity_services
+    from core.activities.models import Activity
+    from core.leads import services as lead_services
+
+    foreign = lead_services.lead_create(actor=team.owner, data={"name": "Hidden lead", "owner": team.outsider.pk})
+    mine = lead_services.lead_create(actor=team.member, data={"name": "My lead"})
+    before = Activity.objects.count()
+    for bad in ({"lead": foreign.pk}, {"lead": 987654}, {"ticket": 987654}):
+        with pytest.raises(ValidationError) as error:
+            activity_services.activity_create(actor=team.member, data={"kind": "call", "subject": "x", **bad})
+        field = next(iter(bad))
+        assert [e.code for e in error.value.error_dict[field]] == ["does_not_exist"]
+    assert Activity.objects.count() == before
+    made = activity_services.activity_create(actor=team.member, data={"kind": "call", "subject": "ok",
+                                                                      "lead": mine.pk})
+    assert made.lead_id == mine.pk
