@@ -34,7 +34,7 @@ MAX_BUDGET = Decimal("999999999999.99")  # what numeric(14, 2) holds
 MAX_MEMBERS_PER_CALL = 1000
 
 CAMPAIGN_FIELDS: dict[str, F] = {
-    "name": F("text", gettext_lazy("Name"), required=True, max_length=200),
+    "name": F("text", pgettext_lazy("record", "Name"), required=True, max_length=200),
     "channel": F("choice", gettext_lazy("Channel"), choices=Campaign.Channel),
     "start_date": F("date", gettext_lazy("Start date"), required=True),
     "end_date": F("date", gettext_lazy("End date")),

@@ -31,7 +31,7 @@ from .search import record_tokens
 from .writepath import access_of, delete_record, not_allowed, require, save_record
 
 ACCOUNT_FIELDS: dict[str, F] = {
-    "name": F("text", gettext_lazy("Name"), required=True, max_length=200),
+    "name": F("text", pgettext_lazy("record", "Name"), required=True, max_length=200),
     "kind": F("choice", gettext_lazy("Kind"), choices=Account.Kind),
     "level": F("text", gettext_lazy("Level"), max_length=1),
     "industry": F("text", gettext_lazy("Industry"), max_length=100),
@@ -65,7 +65,7 @@ CONTACT_FIELDS: dict[str, F] = {
 }
 
 DEAL_FIELDS: dict[str, F] = {
-    "name": F("text", gettext_lazy("Name"), required=True, max_length=200),
+    "name": F("text", pgettext_lazy("record", "Name"), required=True, max_length=200),
     "account": F("fk", gettext_lazy("Account"), required=True),
     "contact": F("fk", gettext_lazy("Contact")),
     "amount": F("decimal", gettext_lazy("Amount"), min_value=0, max_value=Decimal("999999999999.99"),
@@ -80,7 +80,7 @@ DEAL_FIELDS: dict[str, F] = {
 }
 
 PRODUCT_FIELDS: dict[str, F] = {
-    "name": F("text", gettext_lazy("Name"), required=True, max_length=200),
+    "name": F("text", pgettext_lazy("record", "Name"), required=True, max_length=200),
     "sku": F("text", gettext_lazy("SKU"), required=True, max_length=64),
     "unit_price": F("decimal", gettext_lazy("Unit price"), required=True, min_value=0),
     "currency": F("currency", gettext_lazy("Currency")),
