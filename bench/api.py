@@ -53,7 +53,6 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -69,7 +68,6 @@ from signup import (
     REPO,
     RESULTS_DIR,
     BenchError,
-    DeadlineExceeded,
     Server,
     cleanup,
     database_version,
@@ -79,6 +77,7 @@ from signup import (
     prepare_environment,
     run_migrate,
     source_revision,
+    start_bounded_run,
     use_this_checkout,
 )
 from signup import http as signup_http
@@ -597,18 +596,7 @@ def main() -> int:
     roles = [r for r in ROLES if r in args.roles.split(",")]
     counts = {what: max(1, round(n * args.scale)) for what, n in FULL_SIZE.items()}
 
-    def on_deadline(*_):
-        raise DeadlineExceeded(f"the benchmark did not finish within {args.deadline}s")
-
-    def on_terminate(signum, _frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    signal.signal(signal.SIGALRM, on_deadline)
-    signal.signal(signal.SIGTERM, on_terminate)
-    signal.alarm(args.deadline)
-
-    data_dir = Path(tempfile.mkdtemp(prefix="guanxi-bench-api-", dir="/tmp"))
-    data_dir.chmod(0o755)  # pgserver runs PostgreSQL as the user `pgserver` when we are root
+    data_dir = start_bounded_run(args.deadline, "guanxi-bench-api-")
     external_db = bool(os.environ.get("DATABASE_URL"))
     server: Server | None = None
     started_at = datetime.now(UTC)

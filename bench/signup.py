@@ -472,6 +472,22 @@ def print_phase(title: str, phase: dict[str, Any]) -> None:
         print(f"    {label:27} p50 {part['p50']:7.1f} ms   p95 {part['p95']:7.1f} ms   max {part['max']:7.1f} ms")
 
 
+def start_bounded_run(deadline: int, prefix: str) -> Path:
+    """Stop the run after `deadline` seconds (or on SIGTERM) and give it a fresh data folder."""
+    def on_deadline(*_):
+        raise DeadlineExceeded(f"the benchmark did not finish within {deadline}s")
+
+    def on_terminate(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGALRM, on_deadline)
+    signal.signal(signal.SIGTERM, on_terminate)
+    signal.alarm(deadline)
+    data_dir = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    data_dir.chmod(0o755)  # pgserver runs PostgreSQL as the user `pgserver` when we are root
+    return data_dir
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--signups", type=int, default=20, help="measured signups per phase (default 20)")
@@ -485,18 +501,7 @@ def main() -> int:
                         help="do not ANALYZE after migrate (shows the stale-catalog-statistics effect)")
     args = parser.parse_args()
 
-    def on_deadline(*_):
-        raise DeadlineExceeded(f"the benchmark did not finish within {args.deadline}s")
-
-    def on_terminate(signum, _frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    signal.signal(signal.SIGALRM, on_deadline)
-    signal.signal(signal.SIGTERM, on_terminate)
-    signal.alarm(args.deadline)
-
-    data_dir = Path(tempfile.mkdtemp(prefix="guanxi-bench-", dir="/tmp"))
-    data_dir.chmod(0o755)  # pgserver runs PostgreSQL as the user `pgserver` when we are root
+    data_dir = start_bounded_run(args.deadline, "guanxi-bench-")
     external_db = bool(os.environ.get("DATABASE_URL"))
     server: Server | None = None
     started_at = datetime.now(UTC)
