@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 User = settings.AUTH_USER_MODEL
 
@@ -54,7 +55,7 @@ class Activity(Linked):
         CALL = "call", _("Call")
         MEETING = "meeting", _("Meeting")
         VISIT = "visit", _("Visit")
-        EMAIL = "email", _("Email")
+        EMAIL = "email", pgettext_lazy("channel", "Email")
         WECHAT = "wechat", _("WeChat")
         NOTE = "note", _("Note")
 
@@ -83,7 +84,7 @@ class Activity(Linked):
 class Task(Linked):
     """A to-do of one assignee, optionally due at a time and with an emailed reminder."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("task", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     assignee = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",

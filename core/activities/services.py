@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.records.cleaning import F, clean
 from core.records.models import Account
@@ -54,7 +54,7 @@ ACTIVITY_FIELDS: dict[str, F] = {
 }
 
 TASK_FIELDS: dict[str, F] = {
-    "title": F("text", gettext_lazy("Title"), required=True, max_length=200),
+    "title": F("text", pgettext_lazy("task", "Title"), required=True, max_length=200),
     "description": F("longtext", gettext_lazy("Description"), max_length=20000),
     "due_at": F("datetime", gettext_lazy("Due")),
     "remind_at": F("datetime", gettext_lazy("Remind at")),

@@ -55,6 +55,7 @@ urlpatterns = [
     path("tasks/<int:pk>", activities_api.TaskDetailView.as_view(), name="task-detail"),
     path("tasks/<int:pk>/complete", activities_api.TaskCompleteView.as_view(), name="task-complete"),
     path("tickets", service_api.TicketListView.as_view(), name="tickets"),
+    path("tickets/intake", service_api.TicketIntakeView.as_view(), name="ticket-intake"),
     path("tickets/<int:pk>", service_api.TicketDetailView.as_view(), name="ticket-detail"),
     path("tickets/<int:pk>/respond", service_api.TicketRespondView.as_view(), name="ticket-respond"),
     path("tickets/<int:pk>/resolve", service_api.TicketResolveView.as_view(), name="ticket-resolve"),

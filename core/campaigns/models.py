@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.leads.models import Lead
 from core.records.models import Contact, Deal, Record
@@ -22,7 +23,7 @@ from core.records.models import Contact, Deal, Record
 class Campaign(Record):
     class Channel(models.TextChoices):
         WECHAT = "wechat", _("WeChat")
-        EMAIL = "email", _("Email")
+        EMAIL = "email", pgettext_lazy("channel", "Email")
         EVENT = "event", _("Event")
         EXHIBITION = "exhibition", _("Exhibition")
         ONLINE_ADS = "online_ads", _("Online ads")
@@ -31,7 +32,7 @@ class Campaign(Record):
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("campaign status", "Active")
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
 

@@ -62,8 +62,10 @@ class RecordListView(ScopedGenericAPIView):
     def get(self, request: Request) -> Response:
         qs = self.filter_queryset(self.get_queryset())
         query = request.query_params.get("q", "").strip()
-        if query and hasattr(qs.model, "search_tokens"):
-            qs = selectors.search(qs, query, text_fields=self.text_fields)
+        if hasattr(qs.model, "search_tokens"):
+            if query:
+                qs = selectors.search(qs, query, text_fields=self.text_fields)
+            qs = qs.defer("search_tokens")  # hundreds of n-grams per row that no answer shows
         page = self.paginate_queryset(qs)
         return self.get_paginated_response([self.out(record) for record in page])
 

@@ -288,5 +288,6 @@ class BoardFilterForm(FilterForm):
 class ProductFilterForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or SKU")}))
-    active = forms.ChoiceField(label=_("Active"), required=False,
-                               choices=[("", _("Any")), ("true", _("Active")), ("false", _("Inactive"))])
+    active = forms.ChoiceField(label=pgettext_lazy("product", "Active"), required=False,
+                               choices=[("", _("Any")), ("true", pgettext_lazy("product", "Active")),
+                                        ("false", pgettext_lazy("product", "Inactive"))])

@@ -10,6 +10,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.crypto.fields import EncryptedJSONField, EncryptedTextField
 
@@ -135,7 +136,7 @@ class Product(models.Model):
     sku = models.CharField(_("SKU"), max_length=64, unique=True)
     unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("product", "active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

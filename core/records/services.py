@@ -84,7 +84,7 @@ PRODUCT_FIELDS: dict[str, F] = {
     "sku": F("text", gettext_lazy("SKU"), required=True, max_length=64),
     "unit_price": F("decimal", gettext_lazy("Unit price"), required=True, min_value=0),
     "currency": F("currency", gettext_lazy("Currency")),
-    "active": F("bool", gettext_lazy("Active")),
+    "active": F("bool", pgettext_lazy("product", "Active")),
 }
 
 

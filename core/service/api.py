@@ -104,3 +104,27 @@ class TicketAssignView(TicketActionView):
         data = _payload(request)
         return self.answer(services.ticket_assign(actor=request.user, ticket=self.get_object(),
                                                   assignee=data.get("assignee")))
+
+
+class IntakeAccountOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    province = serializers.CharField()
+    city = serializers.CharField()
+
+
+@extend_schema(tags=["tickets"], parameters=[OpenApiParameter(
+    "q", str, required=True, description="The caller's full phone number, email or company name.")],
+    responses=IntakeAccountOut(many=True), summary="Find a caller's account to file a ticket (service desk)")
+class TicketIntakeView(ScopedGenericAPIView):
+    """GET /tickets/intake?q=: exact matches only, each one audited; the desk may then file on them."""
+
+    serializer_class = IntakeAccountOut
+    pagination_class = None
+
+    def scoped_queryset(self):
+        return selectors.tickets(actor=self.request.user).none()
+
+    def get(self, request: Request) -> Response:
+        found = services.intake_lookup(actor=request.user, query=request.query_params.get("q", ""))
+        return Response([{"id": a.pk, "name": a.name, "province": a.province, "city": a.city} for a in found])

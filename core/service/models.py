@@ -13,6 +13,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.records.models import Account, Contact, Record
 
@@ -22,7 +23,7 @@ class Ticket(Record):
 
     class Channel(models.TextChoices):
         PHONE = "phone", _("Phone")
-        EMAIL = "email", _("Email")
+        EMAIL = "email", pgettext_lazy("channel", "Email")
         WECHAT = "wechat", _("WeChat")
         WEB = "web", _("Web")
         VISIT = "visit", _("Visit")

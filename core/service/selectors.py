@@ -29,8 +29,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Least, Now
+from django.utils import timezone
 
 from core.access.policy import Access
+from core.audit.models import AuditAction, AuditEntry
 from core.records.models import Account
 from core.records.selectors import _for_write, _get
 from core.records.writepath import access_of
@@ -41,6 +43,8 @@ from .models import ACTIVE_STATUSES, Ticket
 
 DESK_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.SUPPORT})
 TICKET_WRITERS = frozenset({Role.OWNER, Role.ADMIN, Role.SUPPORT, Role.MANAGER, Role.MEMBER})
+INTAKE_LIMIT = 10
+INTAKE_VALID_FOR = dt.timedelta(hours=24)
 PRIORITY_RANK = {Ticket.Priority.LOW: 1, Ticket.Priority.NORMAL: 2, Ticket.Priority.HIGH: 3,
                  Ticket.Priority.URGENT: 4}
 
@@ -130,16 +134,59 @@ def ticket_for_write(*, actor: User, pk: Any, now: dt.datetime | None = None) ->
     return _for_write(tickets(actor=actor, now=now), write_qs, pk, None)
 
 
-def account_for_ticket(*, actor: User, pk: Any, field: str = "account") -> Account:
-    """The account a ticket is filed under: the desk files for any customer, others on accounts they change.
+def intake_matches(query: str) -> QuerySet[Account]:
+    """Live accounts a caller identifies exactly: the full phone number, an email, or the company name.
 
-    Support cannot browse accounts (only those their tickets refer to), so a caller's account id is
-    enough for them; absent, merged and invisible accounts all answer the same field error.
+    The desk's way to find a new caller's account without being able to browse accounts: nothing
+    partial (no fragment of a name or number), so ids cannot be harvested by guessing.
+    """
+    from core.records.duplicates import _match_q
+    from core.records.normalize import company_key, normalize_emails, normalize_phones
+
+    query = (query or "").strip()
+    phones: list[str] = []
+    emails: list[str] = []
+    name_key = None
+    if "@" in query:
+        try:
+            emails = normalize_emails([query])
+        except Exception:
+            emails = []
+    else:
+        try:
+            phones = normalize_phones([query]) if sum(c.isdigit() for c in query) >= 7 else []
+        except Exception:
+            phones = []
+        if not phones and len(query) >= 2:
+            name_key = company_key(query) or None
+    if not (phones or emails or name_key):
+        return Account.objects.none()
+    return (Account.objects.filter(merged_into__isnull=True)
+            .filter(_match_q(name_key=name_key, phones=phones, emails=emails)).order_by("name", "id"))
+
+
+def looked_up_q(actor: User) -> Q:
+    """Accounts the actor identified through the intake lookup in the last day (read from the audit log)."""
+    since = timezone.now() - INTAKE_VALID_FOR
+    return Q(pk__in=AuditEntry.objects.filter(
+        actor=actor, action=AuditAction.INTAKE_LOOKUP, entity="account", created_at__gte=since,
+    ).values("record_id"))
+
+
+def account_for_ticket(*, actor: User, pk: Any, field: str = "account") -> Account:
+    """The account a ticket is filed under: the desk's accounts, others' accounts they change.
+
+    Support cannot browse accounts: they file on accounts their tickets already refer to, or on one
+    they identified exactly through the intake lookup (services.intake_lookup, audited). Absent,
+    merged and other accounts all answer the same field error, so ids cannot be probed.
     """
     access = access_of(actor)
     live = Account.objects.filter(merged_into__isnull=True)
     if access.role in DESK_ROLES:
-        return _get(live, pk, field)
+        scope = access.accounts_q()
+        if access.role == Role.SUPPORT:
+            scope |= looked_up_q(actor)
+        return _get(live.filter(scope), pk, field)
     return _for_write(live.filter(access.accounts_q()), live.filter(access.accounts_q(write=True)), pk, field)
 
 

@@ -176,6 +176,23 @@ def ticket_update(*, actor: User, ticket: Ticket, data: dict[str, Any], now: dt.
     return _reloaded(ticket, now)
 
 
+def intake_lookup(*, actor: User, query: str) -> list:
+    """Find a caller's account for a new ticket by full phone, email or company name (the desk only).
+
+    Each account found is an audit entry; it is what lets support file a ticket on an account it
+    could not see before (selectors.account_for_ticket), for a day.
+    """
+    from core.audit.models import AuditAction
+    from core.audit.services import audit_record
+
+    require(access_of(actor).role in selectors.DESK_ROLES)
+    found = list(selectors.intake_matches(query)[:selectors.INTAKE_LIMIT])
+    with transaction.atomic():
+        for account in found:
+            audit_record(actor=actor, action=AuditAction.INTAKE_LOOKUP, entity="account", record=account)
+    return found
+
+
 def ticket_delete(*, actor: User, ticket: Ticket) -> None:
     """Only owners and admins delete: a deleted ticket disappears from the SLA and satisfaction figures."""
     ticket = selectors.ticket_for_write(actor=actor, pk=ticket.pk)

@@ -123,9 +123,11 @@ def _account_menu(actor, current: int | None = None) -> list[tuple[int, str]]:
     return menu
 
 
-def _form_page(request: HttpRequest, form, *, title: str, cancel_url: str) -> HttpResponse:
-    return render(request, "records/form.html", {"form": form, "title": title, "cancel_url": cancel_url,
-                                                 "testid": "ticket-form"}, status=400 if form.errors else 200)
+def _form_page(request: HttpRequest, form, *, title: str, cancel_url: str, intake: dict | None = None,
+               template: str = "records/form.html") -> HttpResponse:
+    return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url,
+                                      "testid": "ticket-form", "intake": intake},
+                  status=400 if form.errors else 200)
 
 
 # --- the queue ------------------------------------------------------------------------------------
@@ -263,11 +265,34 @@ def ticket_rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- create and edit ------------------------------------------------------------------------------
 
+def _intake(request: HttpRequest) -> dict[str, Any] | None:
+    """The desk's caller lookup above the ticket form (exact phone, email or company name), if it may."""
+    if access_of(request.user).role not in selectors.DESK_ROLES:
+        return None
+    query = request.GET.get("lookup", "").strip()
+    found = services.intake_lookup(actor=request.user, query=query) if query else []
+    return {"query": query, "found": found, "searched": bool(query)}
+
+
+def _menu_with(actor, menu: list[tuple[int, str]], pk: int | None) -> list[tuple[int, str]]:
+    """Add the chosen account when the ticket service would take it (e.g. one the desk looked up)."""
+    if pk and pk not in {k for k, _name in menu}:
+        try:
+            account = selectors.account_for_ticket(actor=actor, pk=pk)
+        except (ValidationError, PermissionDenied, Http404):
+            return menu
+        menu = [*menu, (account.pk, account.name)]
+    return menu
+
+
 @login_required
 def ticket_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
     preset = request.GET.get("account", "")
-    form = forms.TicketForm(request.POST or None, accounts=_account_menu(actor, int(preset) if preset.isdigit() else None),
+    chosen = request.POST.get("account", preset) if request.method == "POST" else preset
+    menu = _account_menu(actor, int(preset) if preset.isdigit() else None)
+    menu = _menu_with(actor, menu, int(chosen) if str(chosen).isdigit() else None)
+    form = forms.TicketForm(request.POST or None, accounts=menu,
                             contacts=_contact_menu(actor), assignees=_owners(actor),
                             initial={"account": preset, "channel": Ticket.Channel.PHONE,
                                      "priority": Ticket.Priority.NORMAL})
@@ -277,7 +302,8 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Ticket #%(id)s is opened.") % {"id": ticket.pk})
             return redirect("service:ticket_detail", pk=ticket.pk)
     cancel = reverse("records:account_detail", args=[preset]) if preset.isdigit() else reverse("service:ticket_queue")
-    return _form_page(request, form, title=_("New ticket"), cancel_url=cancel)
+    return _form_page(request, form, title=_("New ticket"), cancel_url=cancel, intake=_intake(request),
+                      template="service/ticket_form.html")
 
 
 @login_required

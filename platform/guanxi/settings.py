@@ -75,6 +75,9 @@ PUBLIC_SCHEMA_URLCONF = "guanxi.urls_public"
 ROOT_URLCONF = "guanxi.urls_tenant"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
+# `SET search_path` once per connection and schema, not before every cursor (django-tenants forgets the
+# setting on set_tenant, rollback and savepoint rollback, so a reused connection never keeps a stale path).
+TENANT_LIMIT_SET_CALLS = True
 
 DATABASES = {"default": database_config()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -30,8 +30,11 @@ def parse(value: str) -> dt.datetime:
 
 @pytest.fixture
 def account(team, alpha):
+    """A customer the desk has found by name (the intake lookup), so support may file tickets on it."""
     with schema_context(alpha.schema_name):
-        return records.account_create(actor=team.owner, data={"name": "客户甲", "owner": team.member.pk})
+        account = records.account_create(actor=team.owner, data={"name": "客户甲", "owner": team.member.pk})
+        services.intake_lookup(actor=team.support, query="客户甲")
+        return account
 
 
 def test_create_returns_the_ticket_with_its_sla(team, account):
@@ -97,6 +100,7 @@ def board(team, account, alpha):
     now = timezone.now()
     with schema_context(alpha.schema_name):
         other = records.account_create(actor=team.owner, data={"name": "客户乙", "owner": team.member.pk})
+        services.intake_lookup(actor=team.support, query="客户乙")
         make = services.ticket_create
         late = make(actor=team.support, data={"account": account.pk, "subject": "Late", "priority": "normal",
                                               "category": "billing", "channel": "email"}, now=now - hours(3))

@@ -19,6 +19,9 @@ def late_tickets(team, accounts, alpha):
     now = timezone.now()
     agent = make_user(alpha, role="support", email="agent.en@alpha.test", name="Agent", language="en")
     with schema_context(alpha.schema_name):
+        for account in accounts.values():  # the desk finds each caller's account first
+            services.intake_lookup(actor=team.support, query=account.name)
+
         def make(account, priority, age, **data):
             return services.ticket_create(actor=team.support, data={"account": account.pk, "subject": f"{priority} "
                                                                     f"issue", "priority": priority, **data},
