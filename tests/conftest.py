@@ -54,11 +54,15 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 @pytest.fixture(autouse=True)
 def _public_schema_and_clean_cache(settings):
     """Every test starts in the public schema with an empty cache (throttle counters)."""
+    from core.customization.current import forget
+
     settings.EMAIL_BACKEND = "guanxi.mail.CeleryEmailBackend"
     cache.clear()
+    forget()  # the configuration version in force is read again (each test's transaction is rolled back)
     yield
     connection.set_schema_to_public()
     cache.clear()
+    forget()
 
 
 @pytest.fixture

@@ -65,6 +65,7 @@ class Activity(Linked):
     occurred_at = models.DateTimeField(_("time"), default=timezone.now)
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=300, blank=True)
+    custom = models.JSONField(default=dict, blank=True)
     author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                verbose_name=_("author"))
 

@@ -19,7 +19,7 @@ from .models import Activity
 
 TABLE = Activity._meta.db_table
 COLUMNS = ["id", "account_id", "contact_id", "deal_id", "lead_id", "ticket_id", "created_by_id", "created_at",
-           "updated_at", "kind", "subject", "body", "occurred_at", "duration_minutes", "outcome", "author_id"]
+           "updated_at", "kind", "subject", "body", "occurred_at", "duration_minutes", "outcome", "author_id", "custom"]
 SUBJECTS = {
     "call": ["电话沟通报价", "电话回访", "电话确认需求", "电话跟进付款", "Follow-up call"],
     "meeting": ["方案评审会", "季度业务回顾", "合同条款讨论", "Kick-off meeting"],
@@ -91,7 +91,7 @@ def seed_activities(*, count: int, account_ids: list[int], owner_ids: list[int],
             span = TIMED_KINDS.get(kind)
             duration = rng.randint(*span) if span else None
             yield (start_id + i, account_id, contact, deal, None, None, author, logged, logged, kind,
-                   rng.choice(SUBJECTS[kind]), rng.choice(BODIES), occurred, duration, rng.choice(OUTCOMES), author)
+                   rng.choice(SUBJECTS[kind]), rng.choice(BODIES), occurred, duration, rng.choice(OUTCOMES), author, "{}")
             if i and i % 100_000 == 0:
                 progress(f"  activities: {i}")
 

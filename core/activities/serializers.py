@@ -12,6 +12,7 @@ from typing import Any
 from rest_framework import serializers
 
 from core.access.policy import Access
+from core.customization.records import custom_out
 
 from .models import Activity, Task
 
@@ -40,6 +41,7 @@ def activity_out(activity: Activity, access: Access) -> dict[str, Any]:
         "outcome": activity.outcome,
         "author": activity.author_id,
         **_links(activity),
+        "custom": custom_out("activity", activity.custom, role=access.role or "", may_reveal=False),
         "created_at": iso(activity.created_at),
         "updated_at": iso(activity.updated_at),
     }

@@ -51,6 +51,7 @@ ACTIVITY_FIELDS: dict[str, F] = {
     "deal": F("fk", gettext_lazy("Deal")),
     "lead": F("fk", gettext_lazy("Lead")),
     "ticket": F("fk", gettext_lazy("Ticket")),
+    "custom": F("custom", gettext_lazy("Custom fields")),
 }
 
 TASK_FIELDS: dict[str, F] = {

@@ -7,12 +7,21 @@ from core.access import api as access_api
 from core.activities import api as activities_api
 from core.audit import api as audit_api
 from core.campaigns import api as campaigns_api
+from core.customization import api as config_api
 from core.leads import api as leads_api
 from core.records import api as records_api
 from core.service import api as service_api
 from core.users import api as users_api
 
 urlpatterns = [
+    path("config", config_api.ConfigView.as_view(), name="config"),
+    path("config/validate", config_api.ConfigValidateView.as_view(), name="config-validate"),
+    path("config/versions", config_api.ConfigVersionsView.as_view(), name="config-versions"),
+    path("config/versions/<int:number>", config_api.ConfigVersionView.as_view(), name="config-version"),
+    path("config/diff", config_api.ConfigDiffView.as_view(), name="config-diff"),
+    path("config/rollback", config_api.ConfigRollbackView.as_view(), name="config-rollback"),
+    path("config/presets", config_api.ConfigPresetsView.as_view(), name="config-presets"),
+    path("meta/fields/<str:entity>", config_api.MetaFieldsView.as_view(), name="meta-fields"),
     path("me", users_api.MeView.as_view(), name="me"),
     path("me/password", users_api.MyPasswordView.as_view(), name="me-password"),
     path("users", users_api.UserListView.as_view(), name="users"),

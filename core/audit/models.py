@@ -46,6 +46,7 @@ class AuditAction(models.TextChoices):
     CLAIM = "claim", pgettext_lazy("audit action", "Claimed")
     RELEASE = "release", pgettext_lazy("audit action", "Released")
     STAGE_CHANGED = "stage_changed", pgettext_lazy("audit action", "Stage changed")
+    CONFIG_CHANGED = "config_changed", pgettext_lazy("audit action", "Configuration changed")
     INTAKE_LOOKUP = "intake_lookup", pgettext_lazy("audit action", "Looked up a caller's account")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from core.access.policy import Access
+from core.customization.records import custom_out
 
 from .models import Campaign, CampaignMember
 
@@ -35,7 +36,7 @@ def campaign_out(campaign: Campaign, access: Access) -> dict[str, Any]:
         "won_amount": _money(campaign.won_amount),
         "cost_per_lead": _money(campaign.cost_per_lead),
         "roi": _money(campaign.roi),
-        "custom": campaign.custom,
+        "custom": custom_out("campaign", campaign.custom, role=access.role or "", may_reveal=False),
         "created_at": campaign.created_at,
         "updated_at": campaign.updated_at,
     }

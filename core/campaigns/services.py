@@ -43,6 +43,7 @@ CAMPAIGN_FIELDS: dict[str, F] = {
     "status": F("choice", gettext_lazy("Status"), choices=Campaign.Status),
     "description": F("longtext", gettext_lazy("Description"), max_length=10000),
     "owner": F("fk", pgettext_lazy("record", "Owner")),
+    "custom": F("custom", gettext_lazy("Custom fields")),
 }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from core.access.policy import Access
+from core.customization.records import custom_out
 from core.records.normalize import mask_phone
 
 from .models import Lead
@@ -32,7 +33,7 @@ def lead_out(lead: Lead, access: Access) -> dict[str, Any]:
         "converted_contact": lead.converted_contact_id,
         "converted_deal": lead.converted_deal_id,
         "converted_at": lead.converted_at,
-        "custom": lead.custom,
+        "custom": custom_out("lead", lead.custom, role=access.role or "", may_reveal=False),
         "created_at": lead.created_at,
         "updated_at": lead.updated_at,
     }

@@ -44,6 +44,7 @@ LEAD_FIELDS: dict[str, F] = {
     "status": F("choice", gettext_lazy("Status"), choices=Lead.Status),
     "disqualified_reason": F("text", gettext_lazy("Disqualified reason"), max_length=300),
     "owner": F("fk", pgettext_lazy("record", "Owner")),
+    "custom": F("custom", gettext_lazy("Custom fields")),
 }
 
 CONVERT_FIELDS: dict[str, F] = {

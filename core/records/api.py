@@ -9,16 +9,16 @@ from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ScopedGenericAPIView
+from core.customization.filtering import CustomOrderingFilter, annotate_for_ordering, apply_custom_filters
 
 from . import filters, selectors, services
 from . import serializers as out
 from .models import Account
-from .writepath import access_of
+from .writepath import CUSTOMIZABLE, access_of
 
 SEARCH = OpenApiParameter("q", str, description="Name, email or phone (partial numbers of 4+ digits).")
 
@@ -47,7 +47,7 @@ class RecordListView(ScopedGenericAPIView):
     selectors_module: Any = selectors
     services_module: Any = services
     out_module: Any = out
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, CustomOrderingFilter]
     ordering_fields = ["id", "name", "created_at", "updated_at"]
     ordering = ["-id"]
     text_fields: tuple[str, ...] = ("name",)
@@ -60,7 +60,12 @@ class RecordListView(ScopedGenericAPIView):
         return getattr(self.out_module, f"{self.entity}_out")(record, access_of(self.request.user))
 
     def get(self, request: Request) -> Response:
-        qs = self.filter_queryset(self.get_queryset())
+        qs = self.get_queryset()
+        if self.entity in CUSTOMIZABLE:
+            role = access_of(request.user).role or ""
+            qs = apply_custom_filters(qs, self.entity, request.query_params, role=role)
+            qs = annotate_for_ordering(qs, self.entity, request.query_params.get("ordering", ""), role=role)
+        qs = self.filter_queryset(qs)
         query = request.query_params.get("q", "").strip()
         if hasattr(qs.model, "search_tokens"):
             if query:
@@ -297,6 +302,8 @@ class AccountMergeView(MergeView):
 class MoveIn(serializers.Serializer):
     stage = serializers.CharField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    pipeline = serializers.CharField(required=False, allow_blank=True, default="",
+                                     help_text="Move to this pipeline; `stage` is then its stage there.")
 
 
 @extend_schema(tags=["deals"], request=MoveIn, summary="Move a deal to another stage")

@@ -40,6 +40,10 @@ def _error(field: str, message: str, code: str) -> ValidationError:
 
 def _convert(name: str, spec: F, value: Any) -> Any:
     label = str(spec.label)
+    if spec.kind == "custom":  # the custom fields' own validator runs in the write path (save_record)
+        if value is not None and not isinstance(value, dict):
+            raise _error(name, _("Custom fields must be an object of field keys and values."), "invalid")
+        return value
     if isinstance(value, str):
         value = value.strip()
     empty = value is None or value == "" or value == []

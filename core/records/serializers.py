@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from core.access.policy import Access
+from core.customization.records import custom_out
 from core.users.roles import Role
 
 from .models import Account, Contact, Deal, DealLineItem, Product
@@ -47,7 +48,7 @@ def account_out(account: Account, access: Access) -> dict[str, Any]:
         "bank_account": _masked_secret(account.bank_account),
         "owner": account.owner_id,
         "in_pool": account.owner_id is None,
-        "custom": account.custom,
+        "custom": custom_out("account", account.custom, role=access.role or "", may_reveal=False),
         "created_at": account.created_at,
         "updated_at": account.updated_at,
     }
@@ -68,7 +69,7 @@ def contact_out(contact: Contact, access: Access) -> dict[str, Any]:
         "birthday": contact.birthday,
         "purchase_role": contact.purchase_role,
         "owner": contact.owner_id,
-        "custom": contact.custom,
+        "custom": custom_out("contact", contact.custom, role=access.role or "", may_reveal=False),
         "created_at": contact.created_at,
         "updated_at": contact.updated_at,
     }
@@ -99,7 +100,7 @@ def deal_out(deal: Deal, access: Access) -> dict[str, Any]:
         "won_lost_reason": deal.won_lost_reason,
         "closed_at": deal.closed_at,
         "owner": deal.owner_id,
-        "custom": deal.custom,
+        "custom": custom_out("deal", deal.custom, role=access.role or "", may_reveal=False),
         "created_at": deal.created_at,
         "updated_at": deal.updated_at,
     }

@@ -26,7 +26,7 @@ from .cleaning import F, clean
 from .events import emit
 from .models import Account, AccountShare, Contact, Deal, DealStageChange, Product
 from .normalize import company_key
-from .pipelines import get_pipeline
+from .pipelines import default_pipeline, get_pipeline
 from .search import record_tokens
 from .writepath import access_of, delete_record, not_allowed, require, save_record
 
@@ -50,6 +50,7 @@ ACCOUNT_FIELDS: dict[str, F] = {
     "tax_number": F("text", gettext_lazy("Tax number"), max_length=50),
     "bank_account": F("text", gettext_lazy("Bank account"), max_length=64),
     "owner": F("fk", pgettext_lazy("record", "Owner")),
+    "custom": F("custom", gettext_lazy("Custom fields")),
 }
 
 CONTACT_FIELDS: dict[str, F] = {
@@ -62,6 +63,7 @@ CONTACT_FIELDS: dict[str, F] = {
     "birthday": F("date", gettext_lazy("Birthday")),
     "purchase_role": F("choice", gettext_lazy("Role in the purchase"), choices=Contact.PurchaseRole),
     "owner": F("fk", pgettext_lazy("record", "Owner")),
+    "custom": F("custom", gettext_lazy("Custom fields")),
 }
 
 DEAL_FIELDS: dict[str, F] = {
@@ -77,6 +79,7 @@ DEAL_FIELDS: dict[str, F] = {
     "probability": F("int", gettext_lazy("Probability"), min_value=0, max_value=100),
     "won_lost_reason": F("text", gettext_lazy("Won or lost reason"), max_length=300),
     "owner": F("fk", pgettext_lazy("record", "Owner")),
+    "custom": F("custom", gettext_lazy("Custom fields")),
 }
 
 PRODUCT_FIELDS: dict[str, F] = {
@@ -356,24 +359,87 @@ def _deal_links(actor: User, cleaned: dict[str, Any], deal: Deal | None) -> None
 
 
 def _deal_stage(cleaned: dict[str, Any], deal: Deal | None) -> None:
+    """Resolve pipeline and stage (config in force) and, when the stage changes, check its gate."""
     if "probability" in cleaned and cleaned["probability"] is None:
         cleaned.pop("probability")  # empty: the stage's probability applies
-    pipeline_key = cleaned.get("pipeline") or (deal.pipeline if deal else "new_business")
+    changing_pipeline = deal is not None and "pipeline" in cleaned and cleaned["pipeline"] != deal.pipeline
+    pipeline_key = cleaned.get("pipeline") or (deal.pipeline if deal else default_pipeline().key)
     pipeline = get_pipeline(pipeline_key)
-    if pipeline is None:
+    if pipeline is None or (pipeline.archived and (deal is None or changing_pipeline)):
         raise _field_error("pipeline", _("Unknown pipeline “%(key)s”.") % {"key": pipeline_key}, "invalid_choice")
     cleaned["pipeline"] = pipeline.key
+    if changing_pipeline and not cleaned.get("stage"):
+        raise _field_error("stage", _("Choose the stage the deal takes in the pipeline %(pipeline)s.") % {
+            "pipeline": pipeline.label}, "required")
     stage_key = cleaned.get("stage") or (deal.stage if deal else pipeline.first_stage.key)
     stage = pipeline.stage(stage_key)
     if stage is None:
         raise _field_error("stage", _("Unknown stage “%(key)s” in pipeline %(pipeline)s.") % {
             "key": stage_key, "pipeline": pipeline.label}, "invalid_choice")
-    if deal is None or deal.stage != stage.key:
+    if deal is None or deal.stage != stage.key or changing_pipeline:
+        check_stage_gate(deal, cleaned, pipeline, stage)
         cleaned["stage"] = stage.key
         cleaned["stage_kind"] = stage.kind
         cleaned.setdefault("probability", stage.probability)
         cleaned["stage_entered_at"] = timezone.now()
         cleaned["closed_at"] = timezone.now() if stage.kind in ("won", "lost") else None
+
+
+def check_stage_gate(deal: Deal | None, cleaned: dict[str, Any], pipeline, stage) -> None:
+    """A stage's gate: its required fields filled and its entry condition true — every failure at once.
+
+    Values are the deal as it would be after this change (stored values, the change's built-in values and
+    its custom values); the account's values serve `account.` paths of the condition.
+    """
+    from core.customization.conditions import describe, evaluate
+    from core.customization.current import current_config
+    from core.customization.records import builtin_values, plain
+
+    if not stage.required_fields and not stage.entry_condition:
+        return
+    values: dict[str, Any] = builtin_values(deal) if deal is not None else {}
+    values.update({key.removesuffix("_id"): value for key, value in cleaned.items() if key != "custom"})
+    custom = {**plain(deal.custom if deal is not None else {}), **(cleaned.get("custom") or {})}
+    values["custom"] = custom
+    fields = current_config().fields("deal")
+    errors: dict[str, list[ValidationError]] = {}
+
+    def label(path: str) -> str:
+        if path.startswith("account."):
+            return str(_("Account")) + " · " + label(path.removeprefix("account."))
+        if path.startswith("custom."):
+            return fields.label(path.removeprefix("custom."))
+        spec = DEAL_FIELDS.get(path)
+        return str(spec.label) if spec else path
+
+    for path in stage.required_fields:
+        value = custom.get(path.removeprefix("custom.")) if path.startswith("custom.") else values.get(path)
+        if value in (None, "", [], {}) or (path == "amount" and not value):
+            errors.setdefault(path, []).append(ValidationError(
+                _("%(field)s is required to enter the stage %(stage)s.") % {"field": label(path),
+                                                                            "stage": stage.label},
+                code="required_for_stage"))
+    if stage.entry_condition:
+        account = None
+        if values.get("account"):
+            found = Account.objects.filter(pk=values["account"]).first()
+            account = (builtin_values(found) | {"custom": plain(found.custom)}) if found else None
+
+        def resolve(path: str) -> Any:
+            source = values
+            if path.startswith("account."):
+                source, path = (account or {}), path.removeprefix("account.")
+            if path.startswith("custom."):
+                return (source.get("custom") or {}).get(path.removeprefix("custom."))
+            return source.get(path)
+
+        if not evaluate(stage.entry_condition, resolve):
+            errors.setdefault("stage", []).append(ValidationError(
+                _("The stage %(stage)s can only be entered when %(condition)s.") % {
+                    "stage": stage.label, "condition": describe(stage.entry_condition, label)},
+                code="entry_condition"))
+    if errors:
+        raise ValidationError(errors)
 
 
 def _deal_tokens(deal: Deal) -> None:
@@ -410,9 +476,15 @@ def deal_update(*, actor: User, deal: Deal, data: dict[str, Any]) -> Deal:
     return deal
 
 
-def deal_move(*, actor: User, deal: Deal, stage: str, reason: str = "") -> Deal:
-    """Move a deal to another stage of its pipeline (board drag, form, API — all land here)."""
+def deal_move(*, actor: User, deal: Deal, stage: str, reason: str = "", pipeline: str = "") -> Deal:
+    """Move a deal to another stage (board drag, form, API, automations — all land here).
+
+    With `pipeline`, the deal moves to that pipeline and `stage` names its stage there (explicit mapping).
+    The target stage's gate is checked (check_stage_gate) and every failure reported at once.
+    """
     data: dict[str, Any] = {"stage": stage}
+    if pipeline:
+        data["pipeline"] = pipeline
     if reason:
         data["won_lost_reason"] = reason
     return deal_update(actor=actor, deal=deal, data=data)

@@ -20,6 +20,8 @@ from core.users.models import User
 from .events import emit
 
 SENSITIVE_FIELDS = {"phones", "bank_account"}
+# entities with custom fields (core.customization): their `custom` values are validated on every save
+CUSTOMIZABLE = frozenset({"account", "contact", "lead", "deal", "ticket", "activity", "campaign"})
 
 
 def not_allowed() -> PermissionDenied:
@@ -60,30 +62,64 @@ def save_record(
     before_save: Callable[[models.Model], None] | None = None,
     after_save: Callable[[models.Model], None] | None = None,
 ) -> models.Model:
-    """Apply validated values and write: one transaction with field history and audit; event after commit."""
-    before = {} if creating else snapshot(instance, cleaned.keys())
+    """Apply validated values and write: one transaction with field history and audit; event after commit.
+
+    For customizable entities the custom field values are validated here, whichever service called —
+    also when the payload has none, so required and conditionally required fields always hold.
+    """
+    custom_changes: dict[str, tuple[Any, Any]] = {}
+    if entity in CUSTOMIZABLE:
+        cleaned, custom_changes = _with_custom(actor, entity, instance, cleaned, creating)
+    before = {} if creating else snapshot(instance, [k for k in cleaned if k != "custom"])
     for field, value in cleaned.items():
         setattr(instance, field, value)
     if creating and hasattr(instance, "created_by_id"):
         instance.created_by = actor
-    diff = changed(before, cleaned) if not creating else {k: (None, v) for k, v in cleaned.items() if v not in
-                                                          (None, "", [], {})}
+    plain_cleaned = {k: v for k, v in cleaned.items() if k != "custom"}
+    diff = changed(before, plain_cleaned) if not creating else {
+        k: (None, v) for k, v in plain_cleaned.items() if v not in (None, "", [], {})}
+    diff.update(custom_changes)
     if not creating and not diff:
         return instance
     with transaction.atomic():
         if before_save:
             before_save(instance)
+        if custom_changes:
+            from core.customization.records import lock_unique
+
+            lock_unique(entity, instance)
         instance.save()
         if after_save:
             after_save(instance)
         masked = {field.removesuffix("_id"): (audit_value(field, old), audit_value(field, new))
-                  for field, (old, new) in diff.items()}
+                  for field, (old, new) in diff.items() if not field.startswith("custom.")}
+        masked.update({field: change for field, change in diff.items() if field.startswith("custom.")})
         history_record(actor=actor, entity=entity, record_id=instance.pk, changes=masked)
         audit_record(actor=actor, action="create" if creating else "update", entity=entity, record=instance,
                      record_label=str(instance), fields=sorted(masked), changes=masked)
     emit("guanxi_record_saved", entity=entity, record_id=instance.pk, action="create" if creating else "update",
          fields=sorted(masked), actor_id=actor.pk)
     return instance
+
+
+def _with_custom(actor: User, entity: str, instance: models.Model, cleaned: dict[str, Any],
+                 creating: bool) -> tuple[dict[str, Any], dict[str, tuple[Any, Any]]]:
+    """Validate the custom values (a partial update merged into the stored ones); raise every error at once."""
+    from core.customization.records import clean_custom, custom_history
+
+    cleaned = dict(cleaned)
+    payload = cleaned.pop("custom", None)
+    builtin = {key.removesuffix("_id"): value for key, value in cleaned.items()}
+    custom, errors = clean_custom(entity=entity, actor=actor, instance=instance, payload=payload,
+                                  creating=creating, builtin=builtin)
+    if errors:
+        raise ValidationError({field: [ValidationError(message, code="invalid") for message in messages]
+                               for field, messages in errors.items()})
+    before = {} if creating else (getattr(instance, "custom", None) or {})
+    history = custom_history(before, custom, entity)
+    if history or creating:
+        cleaned["custom"] = custom
+    return cleaned, history
 
 
 def delete_record(*, actor: User, entity: str, instance: models.Model) -> None:

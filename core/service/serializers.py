@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.utils.encoders import JSONEncoder
 
 from core.access.policy import Access
+from core.customization.records import custom_out
 
 from .models import Ticket
 
@@ -43,7 +44,7 @@ def ticket_out(ticket: Ticket, access: Access) -> dict[str, Any]:
         "resolution": ticket.resolution,
         "satisfaction": ticket.satisfaction,
         "satisfaction_comment": ticket.satisfaction_comment,
-        "custom": ticket.custom,
+        "custom": custom_out("ticket", ticket.custom, role=access.role or "", may_reveal=False),
         "created_at": _iso(ticket.created_at),
         "updated_at": _iso(ticket.updated_at),
         "first_response_due_at": _iso(ticket.first_response_due_at),

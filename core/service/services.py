@@ -44,6 +44,7 @@ TICKET_FIELDS: dict[str, F] = {
     "channel": F("choice", gettext_lazy("Channel"), required=True, choices=Ticket.Channel),
     "priority": F("choice", gettext_lazy("Priority"), required=True, choices=Ticket.Priority),
     "assignee": F("fk", gettext_lazy("Assignee")),
+    "custom": F("custom", gettext_lazy("Custom fields")),
 }
 
 TICKET_UPDATE_FIELDS: dict[str, F] = {

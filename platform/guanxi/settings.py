@@ -58,6 +58,7 @@ TENANT_APPS = [
     "core.crypto",
     "core.access",
     "core.audit",
+    "core.customization",
     "core.records",
     "core.leads",
     "core.activities",

@@ -42,7 +42,7 @@ def test_create_activity_returns_iso_times_and_links(member_api, account, team):
         "outcome": "Interested", "author": team.member.pk, "account": account.pk, "contact": None, "deal": None,
         "lead": None, "ticket": None}
     assert set(body) == {"id", "kind", "subject", "body", "occurred_at", "duration_minutes", "outcome", "author",
-                         "account", "contact", "deal", "lead", "ticket", "created_at", "updated_at"}
+                         "account", "contact", "deal", "lead", "ticket", "custom", "created_at", "updated_at"}
     assert body["created_at"].endswith("Z")
 
 

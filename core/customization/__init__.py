@@ -1,0 +1,1 @@
+"""Workspace customization: custom fields, pipelines and the conditions that guard them."""

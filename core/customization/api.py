@@ -1,0 +1,175 @@
+"""The configuration API: read, validate, save (If-Match), history, diff, rollback, presets, field metadata.
+
+GET /config answers the document with its version (also as the ETag); PUT /config needs `If-Match` with
+the version it was edited from — a missing header is 428, an old one 409 — and saves nothing when the
+document has any error (400 listing every error by JSON path). Everyone in the workspace reads the
+configuration (forms are drawn from it); only admins and owners change it or read its history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api.base import WorkspaceAPIView
+from core.api.errors import ApplicationError
+from core.records.writepath import access_of, require
+
+from . import selectors, services
+from .current import ENTITIES, current_config, current_version
+from .schema import presets
+
+
+class PreconditionRequired(ApplicationError):
+    status_code = 428
+    code = "precondition_required"
+
+
+def _base_version(request: Request) -> int:
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise PreconditionRequired(
+            _("Send the version you edited in the If-Match header (the ETag of GET /api/v1/config)."))
+    value = header.removeprefix("W/").strip('"')
+    try:
+        return int(value)
+    except ValueError:
+        raise PreconditionRequired(_("If-Match must be a configuration version number, such as \"3\".")) from None
+
+
+def _version_out(version) -> dict[str, Any]:
+    return {"version": version.number, "author": version.author_id, "author_label": version.author_label,
+            "created_at": version.created_at.isoformat(), "note": version.note,
+            "rolled_back_to": version.rolled_back_to, "preset": version.preset}
+
+
+class ConfigIn(serializers.Serializer):
+    document = serializers.JSONField(help_text="The whole configuration document (config_schemas/).")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    stage_moves = serializers.DictField(child=serializers.CharField(), required=False,
+                                        help_text='Where deals of removed stages go: {"pipeline.stage": '
+                                                  '"pipeline.stage"}.')
+
+
+class ConfigOut(serializers.Serializer):
+    version = serializers.IntegerField()
+    document = serializers.JSONField()
+
+
+def _answer(number: int, document: Any, status_code: int = 200) -> Response:
+    return Response({"version": number, "document": document}, status=status_code, headers={"ETag": f'"{number}"'})
+
+
+@extend_schema(tags=["configuration"])
+class ConfigView(WorkspaceAPIView):
+    @extend_schema(responses=ConfigOut, summary="The configuration in force, with its version (also the ETag)")
+    def get(self, request: Request) -> Response:
+        config = current_config()
+        return _answer(config.number, config.document)
+
+    @extend_schema(request=ConfigIn, responses=ConfigOut, parameters=[OpenApiParameter(
+        "If-Match", str, OpenApiParameter.HEADER, required=True, description="The version you edited.")],
+        summary="Save a new version of the whole document (admins)")
+    def put(self, request: Request) -> Response:
+        require(services.may_configure(request.user))
+        base = _base_version(request)
+        data = ConfigIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = services.config_save(actor=request.user, document=data.validated_data["document"],
+                                       base_version=base, note=data.validated_data.get("note", ""),
+                                       moves=data.validated_data.get("stage_moves"))
+        return _answer(version.number, version.document)
+
+
+class ValidateIn(serializers.Serializer):
+    document = serializers.JSONField()
+    stage_moves = serializers.DictField(child=serializers.CharField(), required=False)
+
+
+@extend_schema(tags=["configuration"], request=ValidateIn,
+               summary="Dry run: every error the document would get, nothing saved")
+class ConfigValidateView(WorkspaceAPIView):
+    def post(self, request: Request) -> Response:
+        require(services.may_configure(request.user))
+        data = ValidateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        errors = services.config_validate(data.validated_data["document"],
+                                          moves=data.validated_data.get("stage_moves"))
+        return Response({"valid": not errors, "version": current_version(),
+                         "errors": [{"path": e.path, "message": e.message} for e in errors]})
+
+
+@extend_schema(tags=["configuration"], summary="The history of versions, newest first (admins)")
+class ConfigVersionsView(WorkspaceAPIView):
+    def get(self, request: Request) -> Response:
+        require(services.may_configure(request.user))
+        rows = [_version_out(v) for v in selectors.versions()[:500]]
+        return Response({"current": current_version(), "results": rows})
+
+
+@extend_schema(tags=["configuration"], summary="One version's document (admins)")
+class ConfigVersionView(WorkspaceAPIView):
+    def get(self, request: Request, number: int) -> Response:
+        require(services.may_configure(request.user))
+        version = selectors.versions().filter(number=number).first()
+        if version is None and number != 0:
+            raise Http404
+        body = _version_out(version) if version else {"version": 0, "note": "", "preset": "blank"}
+        return Response(body | {"document": services.version_document(number)})
+
+
+@extend_schema(tags=["configuration"], parameters=[OpenApiParameter("from", int), OpenApiParameter("to", int)],
+               summary="What changed between two versions (admins)")
+class ConfigDiffView(WorkspaceAPIView):
+    def get(self, request: Request) -> Response:
+        require(services.may_configure(request.user))
+        try:
+            old, new = int(request.query_params["from"]), int(request.query_params["to"])
+        except (KeyError, ValueError):
+            raise ApplicationError(_("Give two version numbers: ?from=1&to=2."), code="invalid") from None
+        return Response({"from": old, "to": new, "changes": selectors.version_diff(old, new)})
+
+
+class RollbackIn(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    stage_moves = serializers.DictField(child=serializers.CharField(), required=False)
+
+
+@extend_schema(tags=["configuration"], request=RollbackIn, responses=ConfigOut, parameters=[OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=True)],
+    summary="Make an old version current again, as a new version (admins)")
+class ConfigRollbackView(WorkspaceAPIView):
+    def post(self, request: Request) -> Response:
+        require(services.may_configure(request.user))
+        base = _base_version(request)
+        data = RollbackIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = services.config_rollback(actor=request.user, to_version=data.validated_data["version"],
+                                           base_version=base, note=data.validated_data.get("note", ""),
+                                           moves=data.validated_data.get("stage_moves"))
+        return _answer(version.number, version.document, status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["configuration"], summary="The presets a workspace can start from")
+class ConfigPresetsView(WorkspaceAPIView):
+    def get(self, request: Request) -> Response:
+        return Response(presets())
+
+
+@extend_schema(tags=["configuration"], summary="Built-in and custom fields of an entity, to draw a form")
+class MetaFieldsView(WorkspaceAPIView):
+    def get(self, request: Request, entity: str) -> Response:
+        if entity not in ENTITIES:
+            raise Http404
+        from .meta import builtin_meta
+
+        role = access_of(request.user).role or ""
+        return Response({"entity": entity, "version": current_version(), "builtin": builtin_meta(entity),
+                         "custom": current_config().fields(entity).describe(role=role)})
