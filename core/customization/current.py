@@ -9,6 +9,7 @@ compiled twice. Version 0 (no row yet) is the built-in default document.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -34,8 +35,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 
 def default_document() -> dict[str, Any]:
     """Version 0 of every workspace: no custom fields, the new-business pipeline."""
-    return {"format": 1, "settings": dict(DEFAULT_SETTINGS), "custom_fields": {},
-            "pipelines": [NEW_BUSINESS_SPEC], "approval_workflows": [], "automations": [], "plugins": {}}
+    return copy.deepcopy({"format": 1, "settings": DEFAULT_SETTINGS, "custom_fields": {},
+                          "pipelines": [NEW_BUSINESS_SPEC], "approval_workflows": [], "automations": [],
+                          "plugins": {}})
 
 
 @dataclass

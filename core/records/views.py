@@ -34,9 +34,9 @@ from core.users import selectors as user_selectors
 from core.users.roles import Role
 from core.web.forms import add_service_errors
 
-from . import filters, forms, selectors, services
+from . import custom_view, filters, forms, selectors, services
 from .models import Account, Contact, Deal
-from .pipelines import NEW_BUSINESS, get_pipeline
+from .pipelines import active_pipelines, default_pipeline, get_pipeline
 from .serializers import account_out, contact_out
 from .writepath import access_of
 
@@ -174,11 +174,19 @@ def _timeline(actor, *, entity: str, history: list, deals: list[Deal]) -> list[d
     stage_changes = [(deal, change) for deal in deals for change in deal.stage_changes.all()]
     ids = {row.actor_id for row in history} | {change.actor_id for _deal, change in stage_changes}
     ids |= {value for row in history if row.field in USER_FIELDS for value in (row.old_value, row.new_value)}
+    ids |= custom_view.history_user_ids(entity, history)
     names = _names(actor, ids)
     items: list[dict[str, Any]] = []
     for row in history:  # the fields one save changed share a moment: one entry listing them
-        change = {"field": row.field, "label": _field_label(entity, row.field),
-                  "old": _display(row.field, row.old_value, names), "new": _display(row.field, row.new_value, names)}
+        if row.field.startswith("custom."):  # by its label, as the role may read it (hidden: left out)
+            shown = custom_view.history_change(entity, row.field, row.old_value, row.new_value, actor, names)
+            if shown is None:
+                continue
+            change = {"field": row.field, "label": shown[0], "old": shown[1], "new": shown[2]}
+        else:
+            change = {"field": row.field, "label": _field_label(entity, row.field),
+                      "old": _display(row.field, row.old_value, names),
+                      "new": _display(row.field, row.new_value, names)}
         last = items[-1] if items else None
         if last and last["at"] == row.created_at and last["actor_id"] == row.actor_id:
             last["changes"].append(change)
@@ -261,11 +269,15 @@ def _reveal(request: HttpRequest, *, entity: str, pk: int, field: str, back_url:
     except PermissionDenied as error:
         return HttpResponse(_error_text(error), status=403, content_type="text/plain; charset=utf-8")
     values = value if isinstance(value, list) else [value]
+    label = _field_label(entity, field)
     if field == "phones":
         shown = [(phone, _pretty_phone(phone)) for phone in values]
+    elif field.startswith("custom."):
+        label, text = custom_view.revealed(entity, field, value)
+        shown = [(None, text)]
     else:
         shown = [(None, item) for item in values]
-    context = {"field": field, "label": _field_label(entity, field), "values": shown, "back_url": back_url}
+    context = {"field": field, "label": label, "values": shown, "back_url": back_url}
     if getattr(request, "htmx", False):
         return render(request, "records/_revealed.html", context)
     return render(request, "records/revealed_page.html", context)
@@ -284,15 +296,18 @@ def _pretty_phone(phone: str) -> str:
 @require_safe
 def account_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
+    custom = custom_view.CustomList("account", actor)
+    filter_form = custom.add_filters(forms.AccountFilterForm(request.GET or None, owners=_owners(actor)))
     qs = filters.AccountFilter(request.GET, queryset=selectors.accounts(actor=actor)).qs
+    qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
         qs = selectors.search(qs, query)
     rows, next_query = _keyset_page(request, qs.select_related("owner"))
     access = access_of(actor)
     return render(request, "records/account_list.html", {
-        "rows": [(account, account_out(account, access)) for account in rows],
-        "filter_form": forms.AccountFilterForm(request.GET or None, owners=_owners(actor)),
+        "rows": [(account, account_out(account, access)) for account in custom.attach(rows)],
+        "filter_form": filter_form, "custom_columns": custom.columns,
         "next_query": next_query, "first_query": _first_page_query(request),
         "can_create": access.can_write(),
     })
@@ -302,7 +317,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
 def account_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
     owners = _assignable_owners(actor)
-    form = forms.AccountForm(request.POST or None, owners=owners, initial={"owner": actor.pk})
+    form = forms.AccountForm(request.POST or None, actor=actor, owners=owners, initial={"owner": actor.pk})
     if request.method == "POST":
         account = _run_service(form, lambda data: services.account_create(actor=actor, data=data))
         if account is not None:
@@ -343,6 +358,9 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **campaigns_context(request, account, overview),
         "account": account,
         "profile": _profile("account", out, ACCOUNT_PROFILE),
+        "custom_block": custom_view.detail_block("account", account, actor, reveal_url=(
+            (lambda key: reverse("records:account_reveal_custom", args=[account.pk, key]))
+            if access.may_reveal() else None)),
         "owner_name": account.owner.name if account.owner_id else "",
         "contacts": [(contact, contact_out(contact, access)) for contact in overview["contacts"]],
         "open_deals": open_deals,
@@ -364,8 +382,8 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     account = selectors.account_for_write(actor=actor, pk=pk)
-    form = forms.AccountForm(request.POST or None, owners=_assignable_owners(actor), instance=account,
-                             initial=forms.AccountForm.initial_for(account))
+    form = forms.AccountForm(request.POST or None, actor=actor, owners=_assignable_owners(actor),
+                             instance=account, initial=forms.AccountForm.initial_for(account))
     if request.method == "POST":
         saved = _run_service(form, lambda data: services.account_update(actor=actor, account=account, data=data))
         if saved is not None:
@@ -389,6 +407,13 @@ def account_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def account_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     return _reveal(request, entity="account", pk=pk, field=field,
+                   back_url=reverse("records:account_detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def account_reveal_custom(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    return _reveal(request, entity="account", pk=pk, field=f"custom.{key}",
                    back_url=reverse("records:account_detail", args=[pk]))
 
 
@@ -444,15 +469,18 @@ def pool(request: HttpRequest) -> HttpResponse:
 @require_safe
 def contact_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
+    custom = custom_view.CustomList("contact", actor)
+    filter_form = custom.add_filters(forms.ContactFilterForm(request.GET or None, owners=_owners(actor)))
     qs = filters.ContactFilter(request.GET, queryset=selectors.contacts(actor=actor)).qs
+    qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
         qs = selectors.search(qs, query)
     rows, next_query = _keyset_page(request, qs.select_related("owner", "account"))
     access = access_of(actor)
     return render(request, "records/contact_list.html", {
-        "rows": [(contact, contact_out(contact, access)) for contact in rows],
-        "filter_form": forms.ContactFilterForm(request.GET or None, owners=_owners(actor)),
+        "rows": [(contact, contact_out(contact, access)) for contact in custom.attach(rows)],
+        "filter_form": filter_form, "custom_columns": custom.columns,
         "next_query": next_query, "first_query": _first_page_query(request),
         "can_create": access.can_write(),
     })
@@ -462,7 +490,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 def contact_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
     preset = request.GET.get("account", "")
-    form = forms.ContactForm(request.POST or None, owners=_assignable_owners(actor),
+    form = forms.ContactForm(request.POST or None, actor=actor, owners=_assignable_owners(actor),
                              accounts=_account_menu(actor, int(preset) if preset.isdigit() else None),
                              initial={"owner": actor.pk, "account": preset})
     if request.method == "POST":
@@ -488,6 +516,9 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     out = contact_out(contact, access)
     return render(request, "records/contact_detail.html", {
         "contact": contact, "profile": _profile("contact", out, CONTACT_PROFILE), "account": account,
+        "custom_block": custom_view.detail_block("contact", contact, actor, reveal_url=(
+            (lambda key: reverse("records:contact_reveal_custom", args=[contact.pk, key]))
+            if access.may_reveal() and access.sees_contact_details() else None)),
         "deals": deals,
         "owner_name": contact.owner.name if contact.owner_id else "",
         "timeline": _timeline(actor, entity="contact", history=history, deals=[]),
@@ -500,7 +531,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     contact = selectors.contact_for_write(actor=actor, pk=pk)
-    form = forms.ContactForm(request.POST or None, owners=_assignable_owners(actor), instance=contact,
+    form = forms.ContactForm(request.POST or None, actor=actor, owners=_assignable_owners(actor),
+                             instance=contact,
                              accounts=_account_menu(actor, contact.account_id),
                              initial=forms.ContactForm.initial_for(contact))
     if request.method == "POST":
@@ -529,12 +561,27 @@ def contact_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
                    back_url=reverse("records:contact_detail", args=[pk]))
 
 
+@login_required
+@require_POST
+def contact_reveal_custom(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    return _reveal(request, entity="contact", pk=pk, field=f"custom.{key}",
+                   back_url=reverse("records:contact_detail", args=[pk]))
+
+
 # --- deals ----------------------------------------------------------------------------------------
 
+def _board_pipeline(request: HttpRequest):
+    """The pipeline a board shows: ?pipeline=<key> (also on a move's form), else the default one."""
+    key = request.GET.get("pipeline") or request.POST.get("pipeline") or ""
+    pipeline = get_pipeline(key) if key else None
+    return pipeline or default_pipeline()
+
+
 def _board(request: HttpRequest, *, error: str = "") -> dict[str, Any]:
-    """The NEW_BUSINESS board: a column per stage in order, exact counts and totals, newest cards first."""
+    """One pipeline's board: a column per stage in order, exact counts and totals, newest cards first."""
     actor = request.user
-    qs = filters.DealFilter(request.GET, queryset=selectors.deals(actor=actor).filter(pipeline=NEW_BUSINESS.key)).qs
+    pipeline = _board_pipeline(request)
+    qs = filters.DealFilter(request.GET, queryset=selectors.deals(actor=actor).filter(pipeline=pipeline.key)).qs
     sums = qs.order_by().values("stage", "currency").annotate(count=Count("pk"), total=Sum("amount"))
     cards = (qs.select_related("account", "owner")
              .annotate(rank=Window(RowNumber(), partition_by=[F("stage")], order_by=[F("id").desc()]))
@@ -549,8 +596,9 @@ def _board(request: HttpRequest, *, error: str = "") -> dict[str, Any]:
         totals[row["stage"]].append((row["currency"], row["total"] or Decimal("0")))
     columns = [{"stage": stage, "cards": by_stage[stage.key], "count": counts[stage.key],
                 "totals": sorted(totals[stage.key]), "hidden": counts[stage.key] - len(by_stage[stage.key])}
-               for stage in NEW_BUSINESS.stages]
-    return {"columns": columns, "stages": NEW_BUSINESS.stages, "error": error, "pipeline": NEW_BUSINESS,
+               for stage in pipeline.stages]
+    return {"columns": columns, "stages": pipeline.stages, "error": error, "pipeline": pipeline,
+            "pipelines": active_pipelines(),
             "filter_form": forms.BoardFilterForm(request.GET or None, owners=_owners(actor)),
             "can_create": access_of(actor).can_write()}
 
@@ -585,21 +633,25 @@ def deal_move(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "records/_board_columns.html", _board(request))
     messages.success(request, _("“%(name)s” moved to %(stage)s.") % {
         "name": deal.name, "stage": _stage_label(deal.pipeline, request.POST.get("stage", ""))})
-    return HttpResponseRedirect(_safe_next(request, reverse("records:deal_board")))
+    board = reverse("records:deal_board") + f"?pipeline={_board_pipeline(request).key}"
+    return HttpResponseRedirect(_safe_next(request, board))
 
 
 @login_required
 @require_safe
 def deal_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
+    custom = custom_view.CustomList("deal", actor)
+    filter_form = custom.add_filters(forms.DealFilterForm(request.GET or None, owners=_owners(actor)))
     qs = filters.DealFilter(request.GET, queryset=selectors.deals(actor=actor)).qs
+    qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
         qs = qs.filter(name__icontains=query)
     rows, next_query = _keyset_page(request, qs.select_related("owner", "account"))
     return render(request, "records/deal_list.html", {
-        "rows": _with_stage_labels(rows),
-        "filter_form": forms.DealFilterForm(request.GET or None, owners=_owners(actor)),
+        "rows": _with_stage_labels(custom.attach(rows)),
+        "filter_form": filter_form, "custom_columns": custom.columns,
         "next_query": next_query, "first_query": _first_page_query(request),
         "can_create": access_of(actor).can_write(),
     })
@@ -609,11 +661,11 @@ def deal_list(request: HttpRequest) -> HttpResponse:
 def deal_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
     preset = request.GET.get("account", "")
-    form = forms.DealForm(request.POST or None, owners=_assignable_owners(actor),
+    form = forms.DealForm(request.POST or None, actor=actor, owners=_assignable_owners(actor),
                           accounts=_account_menu(actor, int(preset) if preset.isdigit() else None),
                           contacts=_contact_menu(actor),
                           initial={"owner": actor.pk, "account": preset, "currency": "CNY",
-                                   "stage": NEW_BUSINESS.first_stage.key})
+                                   "stage": default_pipeline().first_stage.key})
     if request.method == "POST":
         deal = _run_service(form, lambda data: services.deal_create(actor=actor, data=data))
         if deal is not None:
@@ -633,8 +685,10 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = list(field_changes(entity="deal", record_id=deal.pk).exclude(field__in=STAGE_BOOKKEEPING)[:TIMELINE_LIMIT])
     contact = selectors.contacts(actor=actor).filter(pk=deal.contact_id).first() if deal.contact_id else None
     return render(request, "records/deal_detail.html", {
-        "deal": deal, "account": deal.account, "contact": contact, "stages": NEW_BUSINESS.stages,
+        "deal": deal, "account": deal.account, "contact": contact,
+        "stages": (get_pipeline(deal.pipeline) or default_pipeline()).stages,
         "owner_name": deal.owner.name if deal.owner_id else "",
+        "custom_block": custom_view.detail_block("deal", deal, actor),
         "timeline": _timeline(actor, entity="deal", history=history, deals=[deal]),
         "can_edit": _writable(lambda: selectors.deal_for_write(actor=actor, pk=deal.pk)),
     })
@@ -644,7 +698,7 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     deal = selectors.deal_for_write(actor=actor, pk=pk)
-    form = forms.DealForm(request.POST or None, owners=_assignable_owners(actor), instance=deal,
+    form = forms.DealForm(request.POST or None, actor=actor, owners=_assignable_owners(actor), instance=deal,
                           accounts=_account_menu(actor, deal.account_id), contacts=_contact_menu(actor),
                           initial=forms.DealForm.initial_for(deal))
     if request.method == "POST":

@@ -1,0 +1,134 @@
+"""What needs real commits and other connections: concurrent unique values, the expression index that a filter
+uses (EXPLAIN), and a version bump seen by another process (a real Celery worker).
+
+Each test works in a fresh workspace made through the real signup and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+from django_tenants.utils import schema_context
+
+from core.customization import services as config
+from core.customization.current import current_version, default_document
+from core.records import services as records
+from core.records.models import Deal
+from core.users.models import User
+from tests.factories import PASSWORD, drop_workspace
+
+pytestmark = pytest.mark.committed
+
+CONTRACT = {"key": "contract_no", "type": "text", "label": {"zh-hans": "合同编号", "en": "Contract number"},
+            "unique": True}
+SEATS = {"key": "seats", "type": "integer", "label": {"zh-hans": "席位数", "en": "Seats"}, "indexed": True}
+
+
+@pytest.fixture
+def workspace(committed_db):
+    from tenants.services import tenant_signup
+
+    slug = f"cfg-{secrets.token_hex(3)}"
+    try:
+        tenant = tenant_signup(company_name="Config Proof Ltd", workspace=slug, name="Cy", email=f"owner@{slug}.test",
+                               password=PASSWORD, language="en").tenant
+        with schema_context(tenant.schema_name):
+            owner = User.objects.get(email=f"owner@{slug}.test")
+            account = records.account_create(actor=owner, data={"name": "Proof Co"})
+        yield tenant, owner, account
+    finally:
+        connections.close_all()
+        drop_workspace(slug)
+
+
+def test_two_concurrent_creates_with_one_unique_value_leave_one_record(workspace):
+    tenant, owner, account = workspace
+    with schema_context(tenant.schema_name):
+        document = default_document()
+        document["custom_fields"] = {"deal": [copy.deepcopy(CONTRACT)]}
+        config.config_save(actor=owner, document=document, base_version=0)
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def create(n: int) -> None:
+        try:
+            with schema_context(tenant.schema_name):
+                barrier.wait(timeout=10)
+                records.deal_create(actor=owner, data={"name": f"D{n}", "account": account.pk,
+                                                       "custom": {"contract_no": "HT-2026-001"}})
+                outcomes.append("created")
+        except ValidationError as error:
+            outcomes.append(",".join(error.message_dict))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["created", "custom.contract_no", "custom.contract_no", "custom.contract_no"]
+    with schema_context(tenant.schema_name):
+        assert Deal.objects.filter(custom__contract_no="HT-2026-001").count() == 1
+
+
+def test_an_indexed_field_gets_an_expression_index_that_the_filter_uses(workspace):
+    from core.customization.filtering import annotate_for_ordering, apply_custom_filters
+    from core.customization.indexes import existing_indexes, sync_indexes
+
+    tenant, owner, account = workspace
+    with schema_context(tenant.schema_name):
+        document = default_document()
+        document["custom_fields"] = {"deal": [copy.deepcopy(SEATS)]}
+        config.config_save(actor=owner, document=document, base_version=0)
+        # the save queued the build after its commit (tasks run eagerly here); building again finds it there
+        assert existing_indexes() == {"cfx_records_deal_seats": True}
+        assert sync_indexes() == []
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = off")  # a tiny table: ask whether the index *can* serve it
+            qs = apply_custom_filters(Deal.objects.all(), "deal", {"custom.seats__gte": "10"}, role="owner")
+            sql, params = qs.query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            ordered = annotate_for_ordering(Deal.objects.all(), "deal", "custom.seats", role="owner") \
+                .order_by("cf__seats")[:50]
+            sql, params = ordered.query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            order_plan = "\n".join(row[0] for row in cursor.fetchall())
+            cursor.execute("RESET enable_seqscan")
+        assert "cfx_records_deal_seats" in plan, plan
+        assert "cfx_records_deal_seats" in order_plan, order_plan
+        # the index lives in this workspace's schema only
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT schemaname FROM pg_indexes WHERE indexname = 'cfx_records_deal_seats'")
+            assert [row[0] for row in cursor.fetchall()] == [tenant.schema_name]
+        # no longer indexed: the index goes
+        document["custom_fields"]["deal"][0]["indexed"] = False
+        config.config_save(actor=owner, document=document, base_version=1)
+        sync_indexes()
+        assert existing_indexes() == {}
+
+
+def test_a_version_bump_is_seen_by_another_process(workspace, celery_worker):
+    from core.customization.indexes import existing_indexes
+    from core.customization.tasks import sync_custom_field_indexes
+    from tests.celery_fixtures import wait_for
+
+    tenant, owner, _account = workspace
+    with schema_context(tenant.schema_name):
+        # the worker compiles version 0 (no indexed field) and keeps it cached
+        assert sync_custom_field_indexes.delay().get(timeout=30) == []
+        document = default_document()
+        document["custom_fields"] = {"deal": [copy.deepcopy(SEATS)]}
+        config.config_save(actor=owner, document=document, base_version=0)
+        assert current_version() == 1
+        # then the task queued after the commit runs in the worker with version 1: the index appears
+        assert wait_for(lambda: existing_indexes(), timeout=30) == {"cfx_records_deal_seats": True}
+
+
+
