@@ -81,7 +81,7 @@ def test_an_indexed_field_gets_an_expression_index_that_the_filter_uses(workspac
     from core.customization.filtering import annotate_for_ordering, apply_custom_filters
     from core.customization.indexes import existing_indexes, sync_indexes
 
-    tenant, owner, account = workspace
+    tenant, owner, _account = workspace
     with schema_context(tenant.schema_name):
         document = default_document()
         document["custom_fields"] = {"deal": [copy.deepcopy(SEATS)]}
