@@ -23,6 +23,9 @@ class SignupIn(serializers.Serializer):
     email = serializers.CharField(required=False, allow_blank=True, default="")
     password = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
     language = serializers.CharField(required=False, default=Language.ZH_HANS)
+    preset = serializers.CharField(required=False, default="blank",
+                                   help_text="Starting configuration: blank, b2b-manufacturing, retail-ecommerce, "
+                                             "saas-subscriptions or education-training.")
 
 
 class SignupOut(serializers.Serializer):

@@ -22,6 +22,18 @@ class SignupForm(forms.Form):
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
                                help_text=_("At least 8 characters, not only digits, not a common password."))
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial=Language.ZH_HANS)
+    preset = forms.ChoiceField(label=_("Start from"), required=False, initial="blank",
+                               help_text=_("Custom fields and pipelines for your kind of business; you can change "
+                                           "everything later in Settings."))
+
+    def __init__(self, *args, **kwargs):
+        from django.utils import translation
+
+        from core.customization.schema import presets
+
+        super().__init__(*args, **kwargs)
+        language = "zh-hans" if (translation.get_language() or "").startswith("zh") else "en"
+        self.fields["preset"].choices = [(p["key"], p["label"][language]) for p in presets()]
 
     @property
     def base_domain(self) -> str:

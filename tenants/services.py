@@ -48,7 +48,7 @@ def workspace_host(address: str) -> str:
 
 
 def validate_signup(*, company_name: str, workspace: str, name: str, email: str, password: str,
-                    language: str) -> dict:
+                    language: str, preset: str = "blank") -> dict:
     """Check every field and report every failure at once, keyed by field name."""
     errors: dict[str, list[ValidationError]] = {}
     cleaned: dict = {}
@@ -98,16 +98,27 @@ def validate_signup(*, company_name: str, workspace: str, name: str, email: str,
         errors["language"] = [ValidationError(_("Choose 中文 or English."), code="invalid_choice")]
     cleaned["language"] = language
 
+    from core.customization.schema import presets
+
+    preset = (preset or "blank").strip()
+    if preset not in {entry["key"] for entry in presets()}:
+        errors["preset"] = [ValidationError(_("Choose one of the starting configurations, or start blank."),
+                                            code="invalid_choice")]
+    cleaned["preset"] = preset
+
     if errors:
         raise ValidationError(errors)
     return cleaned
 
 
 def tenant_signup(*, company_name: str, workspace: str, name: str, email: str, password: str,
-                  language: str = Language.ZH_HANS) -> SignupResult:
-    """Create a workspace with its owner. Raises ValidationError naming each failing field."""
+                  language: str = Language.ZH_HANS, preset: str = "blank") -> SignupResult:
+    """Create a workspace with its owner and its starting configuration (a preset, or blank).
+
+    Raises ValidationError naming each failing field; nothing is left behind when any step fails.
+    """
     data = validate_signup(company_name=company_name, workspace=workspace, name=name, email=email,
-                           password=password, language=language)
+                           password=password, language=language, preset=preset)
     if not template_schema.template_is_current():
         raise TemplateNotReady(
             "The workspace template lags behind the migrations: "
@@ -133,6 +144,10 @@ def tenant_signup(*, company_name: str, workspace: str, name: str, email: str, p
                     data["email"], data["password"], name=data["name"], role=Role.OWNER,
                     language=data["language"],
                 )
+                if data["preset"] != "blank":
+                    from core.customization.services import config_apply_preset
+
+                    config_apply_preset(actor=owner, preset=data["preset"], base_version=0)
             tenant.usage = {"active_users": 1}
             tenant.save(update_fields=["usage"])
     except IntegrityError as error:

@@ -15,7 +15,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,16 +86,21 @@ def config_save(*, actor: User, document: Any, base_version: int, note: str = ""
                      record_label=f"v{version.number}", fields=sorted(_changed_sections(previous, document)),
                      changes={"version": (in_force, version.number)} | ({"moved_deals": (None, moved)}
                                                                          if moved else {}))
-        transaction.on_commit(lambda: _after_commit(version))
+        schema = connection.schema_name
+        transaction.on_commit(lambda: _after_commit(version, schema))
     current.remember(version.number, version.pk)
     return version
 
 
-def _after_commit(version: ConfigVersion) -> None:
-    current.remember(version.number, version.pk)
+def _after_commit(version: ConfigVersion, schema: str) -> None:
+    """Indexes are built in the background, in the schema of the workspace whose configuration changed."""
+    from django_tenants.utils import schema_context
+
     from .indexes import schedule_indexes
 
-    schedule_indexes()
+    with schema_context(schema):
+        current.remember(version.number, version.pk)
+        schedule_indexes()
 
 
 def _conflict(base: int, in_force: int) -> Conflict:

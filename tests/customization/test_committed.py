@@ -128,7 +128,38 @@ def test_a_version_bump_is_seen_by_another_process(workspace, celery_worker):
         config.config_save(actor=owner, document=document, base_version=0)
         assert current_version() == 1
         # then the task queued after the commit runs in the worker with version 1: the index appears
-        assert wait_for(lambda: existing_indexes(), timeout=30) == {"cfx_records_deal_seats": True}
+        assert wait_for(lambda: existing_indexes().get("cfx_records_deal_seats") is True, timeout=30)
 
 
 
+
+
+@pytest.mark.parametrize("preset", ["saas-subscriptions"])
+def test_signup_with_a_preset_starts_from_it(committed_db, preset):
+    from core.customization.current import current_config
+    from core.customization.schema import load_preset
+    from tenants.services import tenant_signup
+
+    slug = f"preset-{secrets.token_hex(3)}"
+    try:
+        tenant = tenant_signup(company_name="Preset Ltd", workspace=slug, name="Pre", email=f"owner@{slug}.test",
+                               password=PASSWORD, language="zh-hans", preset=preset).tenant
+        with schema_context(tenant.schema_name):
+            assert current_version() == 1
+            assert current_config().document == load_preset(preset)
+            assert {p.key for p in current_config().pipelines.values()} == {
+                p["key"] for p in load_preset(preset)["pipelines"]}
+    finally:
+        connections.close_all()
+        drop_workspace(slug)
+
+
+def test_signup_refuses_an_unknown_preset_and_leaves_nothing(committed_db):
+    from tenants.models import Tenant
+    from tenants.services import tenant_signup
+
+    with pytest.raises(ValidationError) as refused:
+        tenant_signup(company_name="Nope Ltd", workspace="preset-nope", name="N", email="owner@nope.test",
+                      password=PASSWORD, language="en", preset="space-agency")
+    assert set(refused.value.message_dict) == {"preset"}
+    assert not Tenant.objects.filter(slug="preset-nope").exists()
