@@ -38,6 +38,8 @@ class _Linked(RecordForm):
 
 
 class ActivityForm(_Linked):
+    entity = "activity"
+
     kind = _menu(ACTIVITY_FIELDS, "kind", Activity.Kind.choices)
     subject = _text(ACTIVITY_FIELDS, "subject")
     body = _text(ACTIVITY_FIELDS, "body", widget=forms.Textarea(attrs={"rows": 3}))

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.api.errors import ApplicationError
+from core.records import custom_view
 from core.records import selectors as records_selectors
 from core.records.views import (
     _account_menu,
@@ -92,13 +93,14 @@ def account_context(request: HttpRequest, account, overview: dict[str, Any]) -> 
         row.deal_name = deals.get(row.deal_id, "")
     for activity in activities:
         activity.author_name = names.get(activity.author_id, "")
+    custom_view.attach_blocks("activity", activities, actor)
     for task in open_tasks:
         task.assignee_name = names.get(task.assignee_id, "")
     # what the services will ask: may log / add tasks at all, and may change this account (the link)
     account_writable = _writable(lambda: records_selectors.account_for_write(actor=actor, pk=account.pk))
     form = None
     if account_writable and services.may_log_activities(actor):
-        form = forms.ActivityForm(prefix="log", fixed_account=True, accounts=[(account.pk, account.name)],
+        form = forms.ActivityForm(prefix="log", actor=actor, fixed_account=True, accounts=[(account.pk, account.name)],
                                   contacts=list(contacts.items()),
                                   deals=[(deal.pk, deal.name) for deal in overview["deals"] if deal.stage_kind == "open"],
                                   initial={"kind": Activity.Kind.CALL, "account": account.pk})
@@ -213,7 +215,8 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     preset = request.GET.get("account", "")
     account_id = int(preset) if preset.isdigit() else None
     prefix = "log" if request.POST.get("log-kind") is not None else None
-    form = forms.ActivityForm(request.POST or None, prefix=prefix, accounts=_account_menu(actor, account_id),
+    form = forms.ActivityForm(request.POST or None, actor=actor, prefix=prefix,
+                              accounts=_account_menu(actor, account_id),
                               contacts=_contact_menu(actor), deals=_deal_menu(actor),
                               initial={"kind": Activity.Kind.CALL, "account": preset if account_id else ""})
     if request.method == "POST":
@@ -229,7 +232,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     activity = selectors.activity_for_write(actor=actor, pk=pk)
-    form = forms.ActivityForm(request.POST or None, instance=activity,
+    form = forms.ActivityForm(request.POST or None, actor=actor, instance=activity,
                               accounts=_account_menu(actor, activity.account_id), contacts=_contact_menu(actor),
                               deals=_deal_menu(actor), initial=forms.ActivityForm.initial_for(activity))
     if request.method == "POST":

@@ -1,13 +1,43 @@
-"""Web forms of campaigns: the list's filters (a GET form; the list applies the API's CampaignFilter)."""
+"""Web forms of campaigns: the campaign form (it only collects input: core.campaigns.services validates and
+decides, its errors land next to the fields) and the list's filters (a GET form; the list applies the API's
+CampaignFilter)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.records.forms import FilterForm
+from core.records.forms import CURRENCY_CHOICES, DATE, FilterForm, RecordForm, _menu, _text
 
 from .models import Campaign
+from .services import CAMPAIGN_FIELDS
+
+
+class CampaignForm(RecordForm):
+    entity = "campaign"
+
+    name = _text(CAMPAIGN_FIELDS, "name")
+    channel = _menu(CAMPAIGN_FIELDS, "channel", Campaign.Channel.choices)
+    status = _menu(CAMPAIGN_FIELDS, "status", Campaign.Status.choices)
+    start_date = _text(CAMPAIGN_FIELDS, "start_date", widget=DATE)
+    end_date = _text(CAMPAIGN_FIELDS, "end_date", widget=DATE)
+    budget = _text(CAMPAIGN_FIELDS, "budget", widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    currency = _menu(CAMPAIGN_FIELDS, "currency", CURRENCY_CHOICES)
+    description = _text(CAMPAIGN_FIELDS, "description", widget=forms.Textarea(attrs={"rows": 4}))
+    owner = _menu(CAMPAIGN_FIELDS, "owner", [])
+
+    # a campaign always has a budget (0 for none): an emptied input keeps the stored one
+    keep_when_empty = ("budget",)
+
+    @staticmethod
+    def initial_for(campaign: Campaign) -> dict[str, Any]:
+        return {"name": campaign.name, "channel": campaign.channel, "status": campaign.status,
+                "start_date": campaign.start_date.isoformat() if campaign.start_date else "",
+                "end_date": campaign.end_date.isoformat() if campaign.end_date else "",
+                "budget": str(campaign.budget), "currency": campaign.currency,
+                "description": campaign.description, "owner": campaign.owner_id or ""}
 
 
 class CampaignFilterForm(FilterForm):

@@ -1,4 +1,4 @@
-"""Web pages of campaigns: the list with budget, leads, cost per lead and ROI, and a campaign's page.
+"""Web pages of campaigns: the list with budget, leads, cost per lead and ROI, a campaign's page, its form.
 
 Thin views over core.campaigns.selectors, like core.records.views: the metrics are the selector's SQL
 annotations (one query for a page, none per row); a campaign's members and attributed deals are only
@@ -9,16 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from core.records.views import _with_stage_labels
+from core.records import custom_view
+from core.records.views import _assignable_owners, _form_page, _run_service, _with_stage_labels
 from core.records.writepath import access_of
 
-from . import filters, forms, selectors
+from . import filters, forms, selectors, services
 
 PAGE_SIZE = 50
 MEMBER_LIMIT = 200
@@ -34,16 +38,22 @@ def account_context(request: HttpRequest, account, overview: dict[str, Any]) -> 
 @login_required
 @require_safe
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    qs = filters.CampaignFilter(request.GET, queryset=selectors.campaigns(actor=request.user)).qs
+    actor = request.user
+    custom = custom_view.CustomList("campaign", actor)
+    filter_form = custom.add_filters(forms.CampaignFilterForm(request.GET or None))
+    qs = filters.CampaignFilter(request.GET, queryset=selectors.campaigns(actor=actor)).qs
+    qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
         qs = qs.filter(name__icontains=query)
     page = Paginator(qs.order_by("-start_date", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    custom.attach(page.object_list)
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(request, "campaigns/campaign_list.html", {
         "page": page, "query": query_without_page.urlencode(),
-        "filter_form": forms.CampaignFilterForm(request.GET or None),
+        "filter_form": filter_form, "custom_columns": custom.columns,
+        "can_create": selectors.can_write_campaigns(access_of(actor)),
     })
 
 
@@ -59,4 +69,37 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign, "members": members, "deals": deals,
         "hidden_members": campaign.lead_count + campaign.contact_count - len(members),
         "hidden_deals": campaign.deal_count - len(deals),
+        "custom_block": custom_view.detail_block("campaign", campaign, actor),
+        "can_edit": selectors.can_write_campaigns(access_of(actor)),
     })
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    form = forms.CampaignForm(request.POST or None, actor=actor, owners=_assignable_owners(actor),
+                              initial={"owner": actor.pk, "channel": "other", "status": "planned",
+                                       "currency": "CNY"})
+    if request.method == "POST":
+        campaign = _run_service(form, lambda data: services.campaign_create(actor=actor, data=data))
+        if campaign is not None:
+            messages.success(request, _("Campaign “%(name)s” is created.") % {"name": campaign.name})
+            return redirect("campaigns:campaign_detail", pk=campaign.pk)
+    return _form_page(request, form, title=_("New campaign"), cancel_url=reverse("campaigns:campaign_list"),
+                      testid="campaign-form")
+
+
+@login_required
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    campaign = selectors.campaign_for_write(actor=actor, pk=pk)
+    form = forms.CampaignForm(request.POST or None, actor=actor, owners=_assignable_owners(actor),
+                              instance=campaign, initial=forms.CampaignForm.initial_for(campaign))
+    if request.method == "POST":
+        saved = _run_service(form, lambda data: services.campaign_update(actor=actor, campaign=campaign,
+                                                                          data=data))
+        if saved is not None:
+            messages.success(request, _("Saved."))
+            return redirect("campaigns:campaign_detail", pk=campaign.pk)
+    return _form_page(request, form, title=_("Edit %(name)s") % {"name": campaign.name},
+                      cancel_url=reverse("campaigns:campaign_detail", args=[campaign.pk]), testid="campaign-form")

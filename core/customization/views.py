@@ -216,6 +216,7 @@ def preset_apply(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "customization/preset_confirm.html", {
         "preset": entry, "state": state, "form": form, "base": base, "changes": _diff_rows(changes),
         "outcome": outcome, "section": "overview",
+        "needs_moves": any(error.path.startswith(MOVE_PREFIX) for error in outcome.errors),
     }, status=outcome.status)
 
 
@@ -298,7 +299,7 @@ def preview_sections(specs: list[Mapping[str, Any]], editing: str = "") -> list[
     for spec in ordered_active(specs):
         section = spec.get("section") if isinstance(spec.get("section"), str) else ""
         sections.setdefault(section, []).append(_preview_field(spec, editing))
-    return [{"name": name, "fields": fields} for name, fields in sections.items() if fields or not name]
+    return [{"name": name, "fields": fields} for name, fields in sections.items() if fields]
 
 
 def _field_rows(specs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -407,9 +408,8 @@ def field_archive(request: HttpRequest, entity: str, key: str) -> HttpResponse:
     return render(request, "customization/fields.html", context, status=outcome.status)
 
 
-def _field_form_context(request: HttpRequest, state: InForce, entity: str, form: FieldForm, options: list[Row],
-                        original: str, base: int, outcome: Outcome | None = None,
-                        spec: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def _field_form_context(state: InForce, entity: str, form: FieldForm, options: list[Row], original: str, base: int,
+                        outcome: Outcome | None = None, spec: Mapping[str, Any] | None = None) -> dict[str, Any]:
     specs = _specs(state.document, entity)
     if spec is not None:
         document = {"custom_fields": {entity: copy.deepcopy(specs)}}
@@ -439,7 +439,7 @@ def field_edit(request: HttpRequest, entity: str, key: str = "") -> HttpResponse
         form = FieldForm(initial=initial, existing=bool(existing))
         options = option_rows_from(existing or {})
         return render(request, "customization/field_form.html",
-                      _field_form_context(request, state, entity, form, options, key, state.number))
+                      _field_form_context(state, entity, form, options, key, state.number))
     base = base_version(request)
     form = FieldForm(request.POST, existing=bool(existing))
     options = posted_options(request.POST)
@@ -447,7 +447,7 @@ def field_edit(request: HttpRequest, entity: str, key: str = "") -> HttpResponse
     if apply_row_actions(options, request.POST, "option", BLANK_OPTION):  # "add option", "up", "down" without JS
         spec = form.build_spec(existing, options)
         return render(request, "customization/field_form.html",
-                      _field_form_context(request, state, entity, form, options, key, base, spec=spec))
+                      _field_form_context(state, entity, form, options, key, base, spec=spec))
     spec = form.build_spec(existing, options)
     outcome = Outcome()
     if not form.errors:
@@ -465,7 +465,7 @@ def field_edit(request: HttpRequest, entity: str, key: str = "") -> HttpResponse
     else:
         outcome = Outcome(errors=[ConfigError("$", _("Correct the marked inputs."))])
     return render(request, "customization/field_form.html",
-                  _field_form_context(request, in_force(), entity, form, options, key, base, outcome, spec=spec),
+                  _field_form_context(in_force(), entity, form, options, key, base, outcome, spec=spec),
                   status=outcome.status)
 
 
@@ -633,7 +633,14 @@ def json_document(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"state": state, "base": state.number, "section": "json", "outcome": Outcome(),
                                "asks": [], "validated": False}
     if request.method != "POST":
-        context["form"] = JsonForm(initial={"text": _pretty(state.document)})
+        document: Any = state.document
+        preset = request.GET.get("preset", "")
+        if preset:  # a preset to adjust before saving (for example where the deals of removed stages go)
+            try:
+                document = load_preset(preset)
+            except KeyError:
+                raise Http404 from None
+        context["form"] = JsonForm(initial={"text": _pretty(document)})
         return render(request, "customization/json.html", context)
     base = base_version(request)
     form = JsonForm(request.POST, request.FILES)

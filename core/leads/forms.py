@@ -21,6 +21,8 @@ PHONE_HELP = _("Separate with commas, for example 138 1234 5678, +86 21 1234 567
 
 
 class LeadForm(RecordForm):
+    entity = "lead"
+
     company = _text(LEAD_FIELDS, "company")
     name = _text(LEAD_FIELDS, "name")
     title = _text(LEAD_FIELDS, "title")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.api.errors import ApplicationError
+from core.records import custom_view
 from core.records import selectors as records_selectors
 from core.records.views import (
     _account_menu,
@@ -67,15 +68,18 @@ def _profile(out: dict[str, Any]) -> list[tuple[str, str, str]]:
 @require_safe
 def lead_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
+    custom = custom_view.CustomList("lead", actor)
+    filter_form = custom.add_filters(forms.LeadFilterForm(request.GET or None, owners=_owners(actor)))
     qs = filters.LeadFilter(request.GET, queryset=selectors.leads(actor=actor)).qs
+    qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
         qs = records_selectors.search(qs, query, text_fields=("company", "name"))
     rows, next_query = _keyset_page(request, qs.select_related("owner"))
     access = access_of(actor)
     return render(request, "leads/lead_list.html", {
-        "rows": [(lead, lead_out(lead, access)) for lead in rows],
-        "filter_form": forms.LeadFilterForm(request.GET or None, owners=_owners(actor)),
+        "rows": [(lead, lead_out(lead, access)) for lead in custom.attach(rows)],
+        "filter_form": filter_form, "custom_columns": custom.columns,
         "next_query": next_query, "first_query": _first_page_query(request),
         "can_create": access.can_write(),
     })
@@ -99,6 +103,7 @@ def _lead_page(request: HttpRequest, pk: int, *, status: int = 200, disqualify_f
     can_edit = lead.converted_at is None and _writable(lambda: selectors.lead_for_write(actor=actor, pk=lead.pk))
     return render(request, "leads/lead_detail.html", {
         "lead": lead, "profile": _profile(out), "converted": converted,
+        "custom_block": custom_view.detail_block("lead", lead, actor),
         "owner_name": lead.owner.name if lead.owner_id else "",
         "can_edit": can_edit,
         "can_qualify": can_edit and lead.status != Lead.Status.QUALIFIED,
@@ -171,7 +176,7 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def lead_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    form = forms.LeadForm(request.POST or None, owners=_assignable_owners(actor),
+    form = forms.LeadForm(request.POST or None, actor=actor, owners=_assignable_owners(actor),
                           initial={"owner": actor.pk, "status": Lead.Status.NEW})
     if request.method == "POST":
         lead = _run_service(form, lambda data: services.lead_create(actor=actor, data=data))
@@ -185,7 +190,7 @@ def lead_create(request: HttpRequest) -> HttpResponse:
 def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     lead = selectors.lead_for_write(actor=actor, pk=pk)
-    form = forms.LeadForm(request.POST or None, owners=_assignable_owners(actor), instance=lead,
+    form = forms.LeadForm(request.POST or None, actor=actor, owners=_assignable_owners(actor), instance=lead,
                           initial=forms.LeadForm.initial_for(lead))
     if request.method == "POST":
         saved = _run_service(form, lambda data: services.lead_update(actor=actor, lead=lead, data=data))

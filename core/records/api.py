@@ -408,16 +408,25 @@ class AccountExportView(AccountListView):
 
         from django.http import StreamingHttpResponse
 
-        qs = self.filter_queryset(self.get_queryset())
+        from .custom_view import export_cells, export_columns
+
+        access = access_of(request.user)
+        qs = apply_custom_filters(self.get_queryset(), "account", request.query_params, role=access.role or "")
+        qs = self.filter_queryset(qs)
         query = request.query_params.get("q", "").strip()
         if query:
             qs = selectors.search(qs, query, text_fields=self.text_fields)
-        qs = qs.order_by("id")[:EXPORT_LIMIT]
-        access = access_of(request.user)
-        rows = [self.out(record) for record in qs]
+        records = list(qs.order_by("id")[:EXPORT_LIMIT])
+        rows = [self.out(record) for record in records]
         services.records_export(actor=request.user, entity="account", count=len(rows),
                                 filters={key: value for key, value in request.query_params.items()})
-        columns = list(rows[0]) if rows else list(out.account_out(Account(name=""), access))
+        builtin = list(rows[0]) if rows else list(out.account_out(Account(name=""), access))
+        # custom fields: one column each (`custom.<key>`, display values, sensitive ones masked, hidden ones
+        # absent); a role whose answers carry no custom values (finance) gets none
+        custom_fields = export_columns("account", request.user) if "custom" in builtin else []
+        custom_cells = export_cells("account", records, request.user, custom_fields)
+        builtin = [column for column in builtin if column != "custom"]
+        columns = builtin + [f"custom.{field.key}" for field in custom_fields]
 
         class Echo:
             def write(self, value):
@@ -428,8 +437,9 @@ class AccountExportView(AccountListView):
         def lines():
             yield "\ufeff"  # Excel opens UTF-8 Chinese text correctly with a BOM
             yield writer.writerow(columns)
-            for row in rows:
-                yield writer.writerow([";".join(map(str, v)) if isinstance(v, list) else v for v in row.values()])
+            for row, cells in zip(rows, custom_cells, strict=True):
+                values = [row[column] for column in builtin]
+                yield writer.writerow([";".join(map(str, v)) if isinstance(v, list) else v for v in values] + cells)
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="accounts.csv"'

@@ -52,8 +52,11 @@ class RecordForm(forms.Form):
     extra_fields: tuple[str, ...] = ()
     # on an update, an empty input keeps the stored value (write-only secrets, numbers that cannot be empty)
     keep_when_empty: tuple[str, ...] = ()
+    # the customizable entity the form writes: with an `actor`, its custom fields become inputs too
+    entity: str = ""
 
-    def __init__(self, *args, owners: list[tuple[int, str]] | None = None, instance: Any = None, **kwargs):
+    def __init__(self, *args, owners: list[tuple[int, str]] | None = None, instance: Any = None, actor: Any = None,
+                 **kwargs):
         self.instance = instance
         super().__init__(*args, **kwargs)
         if "owner" in self.fields:
@@ -61,12 +64,24 @@ class RecordForm(forms.Form):
                 del self.fields["owner"]
             else:
                 self.fields["owner"].widget.choices = [("", "—"), *owners]
+        self.custom_inputs: dict[str, Any] = {}
+        if self.entity and actor is not None:
+            from .custom_form import add_custom_fields
+
+            add_custom_fields(self, self.entity, actor=actor, instance=instance)
+
+    @property
+    def custom_sections(self) -> list[dict[str, Any]]:
+        """The custom inputs that have a section, grouped by it (records/form.html shows them as fieldsets)."""
+        from .custom_form import custom_sections
+
+        return custom_sections(self)
 
     def service_data(self) -> dict[str, Any]:
-        """Create: every filled-in field. Update: only the fields the user changed."""
+        """Create: every filled-in field. Update: only the fields the user changed. Custom fields: `custom`."""
         data: dict[str, Any] = {}
         for name in self.fields:
-            if name in self.extra_fields or name in self.errors:
+            if name in self.extra_fields or name in self.errors or name in self.custom_inputs:
                 continue
             value = self.cleaned_data.get(name, "")
             if self.instance is None:
@@ -78,10 +93,18 @@ class RecordForm(forms.Form):
                 if name in self.keep_when_empty and value in ("", None):
                     continue
             data[name] = split_list(value) if name in self.list_fields else value
+        if self.custom_inputs:
+            from .custom_form import custom_payload
+
+            custom = custom_payload(self)
+            if custom:
+                data["custom"] = custom
         return data
 
 
 class AccountForm(RecordForm):
+    entity = "account"
+
     name = _text(ACCOUNT_FIELDS, "name")
     kind = _menu(ACCOUNT_FIELDS, "kind", Account.Kind.choices)
     level = _menu(ACCOUNT_FIELDS, "level", [("", "—"), *Account.Level.choices])
@@ -142,6 +165,8 @@ class AccountForm(RecordForm):
 
 
 class ContactForm(RecordForm):
+    entity = "contact"
+
     account = _menu(CONTACT_FIELDS, "account", [])
     name = _text(CONTACT_FIELDS, "name")
     title = _text(CONTACT_FIELDS, "title")
@@ -184,6 +209,8 @@ class ContactForm(RecordForm):
 
 
 class DealForm(RecordForm):
+    entity = "deal"
+
     name = _text(DEAL_FIELDS, "name")
     account = _menu(DEAL_FIELDS, "account", [])
     contact = _menu(DEAL_FIELDS, "contact", [])

@@ -8,9 +8,10 @@ computed exactly as the services compute them, so queries behave as in productio
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -47,8 +48,14 @@ def _phone(rng: random.Random) -> str:
 
 
 def seed(*, accounts: int, contacts: int, deals: int, owner_ids: list[int], seed_value: int = 7,
-         progress: Callable[[str], None] = print) -> dict[str, int]:
-    """Insert the given numbers of rows in the current workspace schema; returns what was inserted."""
+         progress: Callable[[str], None] = print,
+         deal_custom: Callable[[int], Mapping[str, Any]] | None = None) -> dict[str, int]:
+    """Insert the given numbers of rows in the current workspace schema; returns what was inserted.
+
+    `deal_custom(i)`, when given, is the `custom` value of the i-th new deal, as stored: values already
+    cleaned (and sensitive ones encrypted) by the caller, nothing is validated here. Without it deals
+    have no custom values.
+    """
     rng = random.Random(seed_value)
     now = timezone.now()
     account_ctx = f"{Account._meta.label_lower}.phones"
@@ -101,7 +108,8 @@ def seed(*, accounts: int, contacts: int, deals: int, owner_ids: list[int], seed
             closed = now - timedelta(days=rng.randint(0, 300)) if stage.kind != "open" else None
             yield (deal_start + i, f"商机 {deal_start + i}", rng.choice(account_ids), None,
                    Decimal(rng.randint(1, 500)) * 1000, "CNY", None, "new_business", stage.key, stage.kind,
-                   stage.probability, "", closed, now, rng.choice(owner_ids), None, now, now, "{}", "{}")
+                   stage.probability, "", closed, now, rng.choice(owner_ids), None, now, now,
+                   json.dumps(deal_custom(i), ensure_ascii=False) if deal_custom is not None else "{}", "{}")
 
     _copy("records_deal", ["id", "name", "account_id", "contact_id", "amount", "currency", "expected_close_date",
                            "pipeline", "stage", "stage_kind", "probability", "won_lost_reason", "closed_at",

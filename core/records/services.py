@@ -529,8 +529,13 @@ REVEALABLE = {"account": {"phones", "bank_account"}, "contact": {"phones"}}
 
 
 def record_reveal(*, actor: User, entity: str, record_id: int, field: str) -> Any:
-    """Unmask one sensitive field for a role that may; every reveal is an audit entry."""
+    """Unmask one sensitive field for a role that may; every reveal is an audit entry.
+
+    `custom.<key>` names a sensitive custom field the role sees (accounts and contacts, like phones).
+    """
     access = access_of(actor)
+    if field.startswith("custom.") and entity in REVEALABLE:
+        return _reveal_custom(actor=actor, entity=entity, record_id=record_id, field=field)
     if field not in REVEALABLE.get(entity, set()):
         raise _field_error("field", _("“%(field)s” cannot be revealed.") % {"field": field}, "invalid_choice")
     record = selectors.record_for_read(actor=actor, entity=entity, pk=record_id)
@@ -540,3 +545,18 @@ def record_reveal(*, actor: User, entity: str, record_id: int, field: str) -> An
         require(access.may_reveal() and (entity != "contact" or access.sees_contact_details()))
     audit_record(actor=actor, action="reveal", entity=entity, record=record, record_label=str(record), fields=[field])
     return getattr(record, field)
+
+
+def _reveal_custom(*, actor: User, entity: str, record_id: int, field: str) -> Any:
+    from core.customization.current import current_config
+    from core.customization.records import plain
+
+    access = access_of(actor)
+    key = field.removeprefix("custom.")
+    spec = current_config().fields(entity).get(key)
+    if spec is None or not spec.sensitive or not spec.can_see(access.role or ""):
+        raise _field_error("field", _("“%(field)s” cannot be revealed.") % {"field": field}, "invalid_choice")
+    record = selectors.record_for_read(actor=actor, entity=entity, pk=record_id)
+    require(access.may_reveal() and (entity != "contact" or access.sees_contact_details()))
+    audit_record(actor=actor, action="reveal", entity=entity, record=record, record_label=str(record), fields=[field])
+    return plain(record.custom).get(key)

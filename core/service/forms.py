@@ -21,6 +21,8 @@ SCORE_CHOICES = [(str(score), str(score)) for score in range(1, 6)]
 
 
 class TicketForm(RecordForm):
+    entity = "ticket"
+
     account = _menu(TICKET_FIELDS, "account", [])
     contact = _menu(TICKET_FIELDS, "contact", [])
     subject = _text(TICKET_FIELDS, "subject")

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core.records import custom_view
 from core.records import selectors as records_selectors
 from core.records.views import _contact_menu, _names, _owners, _run_service, _writable
 from core.records.writepath import access_of
@@ -142,17 +143,21 @@ def ticket_queue(request: HttpRequest) -> HttpResponse:
         base = selectors.tickets(actor=actor, now=now).order_by("-updated_at", "-id")
     else:
         base = selectors.ticket_queue(actor=actor, now=now)
+    custom = custom_view.CustomList("ticket", actor)
+    filter_form = custom.add_filters(forms.TicketFilterForm(request.GET or None, assignees=_owners(actor)))
     qs = filters.TicketFilter(request.GET, queryset=base, request=request).qs
+    qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
         qs = records_selectors.search(qs, query, text_fields=("subject",))
     page = Paginator(qs.select_related("account", "assignee"), PAGE_SIZE).get_page(request.GET.get("page"))
     with_sla_state(page.object_list, now)
+    custom.attach(page.object_list)
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(request, "service/ticket_queue.html", {
         "page": page, "rows": page.object_list, "query": query_without_page.urlencode(),
-        "filter_form": forms.TicketFilterForm(request.GET or None, assignees=_owners(actor)),
+        "filter_form": filter_form, "custom_columns": custom.columns,
         "countdown_words": countdown_formats(),
         "can_create": selectors.may_write_tickets(access_of(actor)),
     })
@@ -174,6 +179,7 @@ def _ticket_page(request: HttpRequest, pk: int, *, status: int = 200, **bound: A
     can_edit = _writable(lambda: selectors.ticket_for_write(actor=actor, pk=ticket.pk))
     return render(request, "service/ticket_detail.html", {
         "ticket": ticket, "account": ticket.account, "contact": contact,
+        "custom_block": custom_view.detail_block("ticket", ticket, actor),
         "assignee_name": names.get(ticket.assignee_id, ""), "owner_name": names.get(ticket.owner_id, ""),
         "response_countdown": (countdown(ticket.first_response_due_at, now)
                                if active and ticket.first_responded_at is None else None),
@@ -292,7 +298,7 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
     chosen = request.POST.get("account", preset) if request.method == "POST" else preset
     menu = _account_menu(actor, int(preset) if preset.isdigit() else None)
     menu = _menu_with(actor, menu, int(chosen) if str(chosen).isdigit() else None)
-    form = forms.TicketForm(request.POST or None, accounts=menu,
+    form = forms.TicketForm(request.POST or None, actor=actor, accounts=menu,
                             contacts=_contact_menu(actor), assignees=_owners(actor),
                             initial={"account": preset, "channel": Ticket.Channel.PHONE,
                                      "priority": Ticket.Priority.NORMAL})
@@ -310,7 +316,8 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
 def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     ticket = selectors.ticket_for_write(actor=actor, pk=pk)
-    form = forms.TicketForm(request.POST or None, instance=ticket, accounts=_account_menu(actor, ticket.account_id),
+    form = forms.TicketForm(request.POST or None, actor=actor, instance=ticket,
+                            accounts=_account_menu(actor, ticket.account_id),
                             contacts=_contact_menu(actor), assignees=_owners(actor),
                             initial=forms.TicketForm.initial_for(ticket))
     if request.method == "POST":

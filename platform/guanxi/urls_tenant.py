@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include(("core.web.urls", "web"))),
     path("", include("core.users.urls")),
     path("", include("core.audit.urls")),
+    path("settings/config/", include("core.customization.urls")),
     path("", include("core.records.urls")),
     path("", include("core.leads.urls")),
     path("", include("core.service.urls")),

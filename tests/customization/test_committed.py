@@ -115,23 +115,17 @@ def test_an_indexed_field_gets_an_expression_index_that_the_filter_uses(workspac
 
 
 def test_a_version_bump_is_seen_by_another_process(workspace, celery_worker):
-    from core.customization.indexes import existing_indexes
-    from core.customization.tasks import sync_custom_field_indexes
-    from tests.celery_fixtures import wait_for
+    from core.customization.tasks import config_version_in_force
 
     tenant, owner, _account = workspace
     with schema_context(tenant.schema_name):
-        # the worker compiles version 0 (no indexed field) and keeps it cached
-        assert sync_custom_field_indexes.delay().get(timeout=30) == []
+        # the worker applies version 0 and keeps its compiled form cached
+        assert config_version_in_force.delay().get(timeout=30) == 0
         document = default_document()
-        document["custom_fields"] = {"deal": [copy.deepcopy(SEATS)]}
+        document["custom_fields"] = {"deal": [copy.deepcopy(CONTRACT)]}
         config.config_save(actor=owner, document=document, base_version=0)
-        assert current_version() == 1
-        # then the task queued after the commit runs in the worker with version 1: the index appears
-        assert wait_for(lambda: existing_indexes().get("cfx_records_deal_seats") is True, timeout=30)
-
-
-
+        # its next task applies version 1, saved by this process
+        assert config_version_in_force.delay().get(timeout=30) == 1
 
 
 @pytest.mark.parametrize("preset", ["saas-subscriptions"])

@@ -350,7 +350,7 @@ def test_board_move_calls_the_service(team, records, alpha):
     assert audited == 1
     # a plain form post (no script) redirects back to the board
     plain = client.post(f"/deals/{deal.pk}/move/", {"stage": "proposal"})
-    assert plain.status_code == 302 and plain["Location"] == "/deals/"
+    assert plain.status_code == 302 and plain["Location"] == "/deals/?pipeline=new_business"
 
 
 def test_refused_move_answers_400_with_the_message_and_changes_nothing(team, records, alpha):
