@@ -32,6 +32,7 @@ test: install browser lint
 bench: install
 	$(BIN)/python bench/signup.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/config.py --scale 0.1
 
 messages: install
 	$(BIN)/guanxi makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=.data --no-obsolete
