@@ -1,4 +1,5 @@
-"""Expression indexes for custom fields marked `indexed`, built concurrently in one workspace's schema.
+"""Expression indexes for custom fields marked `indexed` (the list filter's expression) or `unique` (the
+equality the uniqueness check uses), built concurrently in one workspace's schema.
 
 `CREATE INDEX CONCURRENTLY` cannot run inside a transaction and does not block writes, so it runs in a
 Celery task after the configuration change committed (tenant-schemas-celery runs it in the schema that
@@ -20,8 +21,8 @@ logger = logging.getLogger("guanxi.customization")
 PREFIX = "cfx_"
 
 
-def index_name(table: str, key: str) -> str:
-    name = f"{PREFIX}{table}_{key}"
+def index_name(table: str, key: str, suffix: str = "") -> str:
+    name = f"{PREFIX}{table}_{key}{suffix}"
     if len(name) > 63:
         name = f"{PREFIX}{hashlib.sha1(name.encode()).hexdigest()[:20]}"  # noqa: S324 - a name, not security
     return name
@@ -37,13 +38,18 @@ def wanted_indexes() -> dict[str, str]:
     for entity, model in entity_models().items():
         table = model._meta.db_table
         for field in config.fields(entity).fields:
-            if not field.spec.get("indexed"):
-                continue
             field_type = field.spec["type"]
-            name = index_name(table, field.key)
-            method = "USING gin " if field_type in LISTS else ""
-            wanted[name] = (f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" ON "{schema}"."{table}" '
-                            f"{method}({sql_expression(field_type, field.key)})")
+            if field.spec.get("indexed"):
+                name = index_name(table, field.key)
+                method = "USING gin " if field_type in LISTS else ""
+                wanted[name] = (f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" ON "{schema}"."{table}" '
+                                f"{method}({sql_expression(field_type, field.key)})")
+            if field.spec.get("unique"):
+                # the uniqueness check of every write (`custom -> key = value`) reads this, not the table
+                name = index_name(table, field.key, "__eq")
+                quoted = field.key.replace("'", "''")
+                wanted[name] = (f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" ON "{schema}"."{table}" '
+                                f"((custom -> '{quoted}'))")
     return wanted
 
 

@@ -110,11 +110,14 @@ def clean_custom(*, entity: str, actor: Any, instance: models.Model | None, payl
     fields = current_config().fields(entity)
     existing = plain(getattr(instance, "custom", None)) if instance is not None and not creating else {}
     values = {**(builtin_values(instance) if instance is not None else {}), **(builtin or {})}
-    account = _account_values(values)
+    linked: list[dict[str, Any] | None] = []  # the account, read only when a condition asks for it
 
     def resolve(path: str) -> Any:
         if path.startswith("account."):
             rest = path.removeprefix("account.")
+            if not linked:
+                linked.append(_account_values(values))
+            account = linked[0]
             if account is None:
                 return None
             if rest.startswith("custom."):

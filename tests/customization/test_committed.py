@@ -75,6 +75,22 @@ def test_two_concurrent_creates_with_one_unique_value_leave_one_record(workspace
     assert sorted(outcomes) == ["created", "custom.contract_no", "custom.contract_no", "custom.contract_no"]
     with schema_context(tenant.schema_name):
         assert Deal.objects.filter(custom__contract_no="HT-2026-001").count() == 1
+        # the uniqueness check reads an equality index, not the whole table (built after the save committed)
+        from core.customization.indexes import existing_indexes
+        from core.customization.records import _taken
+
+        assert existing_indexes() == {"cfx_records_deal_contract_no__eq": True}
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = off")
+            from django.db.models import Q
+
+            qs = Deal.objects.filter(Q(custom__contract_no="HT-2026-001")).exclude(pk=0)
+            sql, params = qs.query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            cursor.execute("RESET enable_seqscan")
+        assert "cfx_records_deal_contract_no__eq" in plan, plan
+        assert _taken("deal", Deal(), "contract_no", "HT-2026-001")
 
 
 def test_an_indexed_field_gets_an_expression_index_that_the_filter_uses(workspace):
