@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import DecimalField, Expression, F, Func, QuerySet, TextField
+from django.db.models import DecimalField, Expression, Func, QuerySet, TextField
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
@@ -151,5 +151,3 @@ class CustomOrderingFilter(OrderingFilter):
                 return terms
         return self.get_default_ordering(view)
 
-
-__all__ = ["CustomOrderingFilter", "F", "annotate_for_ordering", "apply_custom_filters", "sql_expression"]

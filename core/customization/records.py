@@ -10,7 +10,7 @@ a transaction-scoped advisory lock at save time (`lock_unique`), so concurrent c
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import connection, models
@@ -193,5 +193,3 @@ def custom_history(before: Mapping[str, Any] | None, after: Mapping[str, Any] | 
 def _mask(value: Any) -> Any:
     return None if value is None else "****" + str(value)[-4:]
 
-
-MaskFn = Callable[[Any], Any]

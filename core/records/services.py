@@ -391,7 +391,7 @@ def check_stage_gate(deal: Deal | None, cleaned: dict[str, Any], pipeline, stage
     Values are the deal as it would be after this change (stored values, the change's built-in values and
     its custom values); the account's values serve `account.` paths of the condition.
     """
-    from core.customization.conditions import describe, evaluate
+    from core.customization.conditions import describe, evaluate, paths, record_resolver
     from core.customization.current import current_config
     from core.customization.records import builtin_values, plain
 
@@ -421,19 +421,10 @@ def check_stage_gate(deal: Deal | None, cleaned: dict[str, Any], pipeline, stage
                 code="required_for_stage"))
     if stage.entry_condition:
         account = None
-        if values.get("account"):
+        if values.get("account") and any(p.startswith("account.") for p in paths(stage.entry_condition)):
             found = Account.objects.filter(pk=values["account"]).first()
             account = (builtin_values(found) | {"custom": plain(found.custom)}) if found else None
-
-        def resolve(path: str) -> Any:
-            source = values
-            if path.startswith("account."):
-                source, path = (account or {}), path.removeprefix("account.")
-            if path.startswith("custom."):
-                return (source.get("custom") or {}).get(path.removeprefix("custom."))
-            return source.get(path)
-
-        if not evaluate(stage.entry_condition, resolve):
+        if not evaluate(stage.entry_condition, record_resolver(values, account)):
             errors.setdefault("stage", []).append(ValidationError(
                 _("The stage %(stage)s can only be entered when %(condition)s.") % {
                     "stage": stage.label, "condition": describe(stage.entry_condition, label)},
