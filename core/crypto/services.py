@@ -123,4 +123,25 @@ def field_keys_rotate(*, batch_size: int = DEFAULT_BATCH_SIZE, dry_run: bool = F
                 results.append(result)
                 if on_column:
                     on_column(result)
+            results += _rotate_custom_values(workspace, schema, tables, newest, batch_size, dry_run, on_column)
+    return results
+
+
+def _rotate_custom_values(workspace: str, schema: str, tables: set[str], newest: str, batch_size: int,
+                          dry_run: bool, on_column: Callable[[ColumnRotation], None] | None) -> list[ColumnRotation]:
+    """Sensitive custom field values live as tokens inside the records' `custom` JSON: rotated the same way."""
+    from core.customization.rotation import customizable_models, rotate_custom_values, stale_custom_rows
+
+    results = []
+    for model in customizable_models():
+        if model._meta.db_table not in tables:
+            continue
+        if dry_run:
+            done, pending = 0, stale_custom_rows(model, newest_key_id=newest).count()
+        else:
+            done, pending = rotate_custom_values(model, newest_key_id=newest, batch_size=batch_size)
+        result = ColumnRotation(workspace, schema, f"{model._meta.label_lower}.custom", done, pending)
+        results.append(result)
+        if on_column:
+            on_column(result)
     return results

@@ -178,3 +178,34 @@ def test_rows_locked_by_a_user_are_skipped_and_reported(committed_db, use_ring):
         other.close()
         with schema_context(alpha.schema_name):
             EncryptionProbe.objects.filter(pk__in=pks).delete()
+
+
+def test_rotation_re_encrypts_sensitive_custom_values(alpha, use_ring):
+    from core.customization.current import default_document
+    from core.customization.records import plain
+    from core.customization.services import config_save
+    from core.records import services as records
+    from core.records.models import Deal
+    from tests.factories import owner_of
+
+    owner = owner_of(alpha)
+    use_ring("old")
+    with schema_context(alpha.schema_name):
+        document = default_document()
+        document["custom_fields"] = {"deal": [{"key": "id_number", "type": "text", "sensitive": True,
+                                               "label": {"zh-hans": "证件号", "en": "ID number"}}]}
+        config_save(actor=owner, document=document, base_version=0)
+        account = records.account_create(actor=owner, data={"name": "Rotation Co"})
+        deal = records.deal_create(actor=owner, data={"name": "R", "account": account.pk,
+                                                      "custom": {"id_number": "330102199001011234"}})
+        assert deal.custom["id_number"]["$enc"].split(":")[1] == "old"
+    use_ring("new", "old")
+    lines = _rotate(batch_size=2)
+    assert "alpha records.deal.custom: 1 re-encrypted" in lines
+    use_ring("new")  # the old key is gone: the value still reads
+    with schema_context(alpha.schema_name):
+        stored = Deal.objects.get(pk=deal.pk).custom
+        assert stored["id_number"]["$enc"].split(":")[1] == "new"
+        assert plain(stored) == {"id_number": "330102199001011234"}
+    # a second run finds nothing to do
+    assert "alpha records.deal.custom: 0 re-encrypted" in _rotate(batch_size=2)
