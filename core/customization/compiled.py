@@ -86,7 +86,8 @@ def _compile_field(spec: Mapping[str, Any], context: FieldContext) -> CompiledFi
         try:
             default = kind.clean(spec["default"])
         except FieldValueError as error:
-            raise FieldSpecError(f"custom field {kind.key}: invalid default: {error.message}") from None
+            raise FieldSpecError(_("The default of the field “%(key)s” is not a valid value: %(error)s") % {
+                "key": kind.key, "error": error.message}) from None
     roles = {name: frozenset(spec[name]) if spec.get(name) is not None else None
              for name in ("visible_to", "editable_by")}
     return CompiledField(spec["key"], spec, kind, default, roles["visible_to"], roles["editable_by"])

@@ -169,7 +169,8 @@ def _spec_number(spec: Mapping[str, Any], name: str) -> Decimal | None:
         return None
     number = parse_decimal(value)
     if number is None:
-        raise FieldSpecError(f"custom field {spec.get('key')}: {name} must be a number")
+        raise FieldSpecError(_("“%(name)s” of the field “%(key)s” must be a number.") % {
+            "name": name, "key": spec.get("key")})
     return number
 
 
@@ -263,7 +264,9 @@ class TextType(FieldType):
             try:
                 self.pattern = re.compile(rule["pattern"])
             except (re.error, KeyError, TypeError) as error:
-                raise FieldSpecError(f"custom field {self.key}: invalid regex: {error}") from None
+                raise FieldSpecError(_("The pattern of the field “%(key)s” is not a valid regular expression "
+                                       "(%(error)s). Check brackets and escapes.") % {
+                    "key": self.key, "error": error}) from None
             self.pattern_message = rule.get("message")
 
     def _clean(self, raw: Any) -> str:
@@ -453,7 +456,8 @@ class DateType(FieldType):
             self.minimum = self.parse(spec["min"]) if spec.get("min") is not None else None
             self.maximum = self.parse(spec["max"]) if spec.get("max") is not None else None
         except FieldValueError:
-            raise FieldSpecError(f"custom field {self.key}: min/max must be ISO dates") from None
+            raise FieldSpecError(_("“min” and “max” of the field “%(key)s” must be dates like 2026-12-31.")
+                                 % {"key": self.key}) from None
 
     def parse(self, raw: Any) -> dt.date:
         if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
@@ -502,7 +506,8 @@ class DateTimeType(FieldType):
             self.minimum = self.parse(spec["min"]) if spec.get("min") is not None else None
             self.maximum = self.parse(spec["max"]) if spec.get("max") is not None else None
         except FieldValueError:
-            raise FieldSpecError(f"custom field {self.key}: min/max must be ISO date-times") from None
+            raise FieldSpecError(_("“min” and “max” of the field “%(key)s” must be date-times like "
+                                   "2026-12-31T09:00:00+08:00.") % {"key": self.key}) from None
 
     def parse(self, raw: Any) -> dt.datetime:
         if isinstance(raw, dt.datetime):

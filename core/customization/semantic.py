@@ -76,8 +76,9 @@ def _condition_errors(document: Mapping[str, Any], entity: str, condition: Any, 
             return [ConfigError(where, _("Conditions can be nested at most %(n)d levels deep.") % {
                 "n": MAX_CONDITION_DEPTH})]
         referenced = sorted(conditions.paths(condition))
-    except ValueError as error:
-        return [ConfigError(where, str(error))]
+    except ValueError:  # the schema admits only well-formed trees; this guards the evaluator's own checks
+        return [ConfigError(where, _("This condition is not well formed. Use all/any/not over "
+                                     "{\"field\", \"op\", \"value\"} as the reference describes."))]
     for path in referenced:
         problem = _path_error(document, entity, path)
         if problem:

@@ -123,13 +123,15 @@ def config_rollback(*, actor: User, to_version: int, base_version: int, note: st
                        note=note or _("Rollback to version %(n)d") % {"n": to_version}, rolled_back_to=to_version)
 
 
-def config_apply_preset(*, actor: User, preset: str, base_version: int, note: str = "") -> ConfigVersion:
+def config_apply_preset(*, actor: User, preset: str, base_version: int, note: str = "",
+                        moves: Mapping[str, str] | None = None) -> ConfigVersion:
+    """Replace the configuration with a preset's document (as a new version); `moves` as for config_save."""
     require(may_configure(actor))
     try:
         document = load_preset(preset)
     except KeyError:
         raise InvalidConfig([ConfigError("$.preset", _("There is no preset “%(key)s”.") % {"key": preset})]) from None
-    return config_save(actor=actor, document=document, base_version=base_version, preset=preset,
+    return config_save(actor=actor, document=document, base_version=base_version, preset=preset, moves=moves,
                        note=note or _("Preset %(key)s") % {"key": preset})
 
 

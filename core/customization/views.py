@@ -202,21 +202,25 @@ def preset_apply(request: HttpRequest, key: str) -> HttpResponse:
     if entry is None:
         raise Http404
     state = in_force()
+    target = load_preset(key)
     form = NoteForm(request.POST or None)
     outcome = Outcome()
+    asks: list[dict[str, Any]] = []
+    errors: list[ConfigError] = []
     base = state.number
     if request.method == "POST" and form.is_valid():
         base = base_version(request)
+        moves = chosen_moves(request, target)
         outcome = attempt(services.config_apply_preset, actor=request.user, preset=key, base_version=base,
-                          note=form.cleaned_data["note"])
+                          note=form.cleaned_data["note"], moves=moves)
         if outcome.version:
             saved(request, outcome.version)
             return redirect("customization:overview")
-    changes = selectors.diff(state.document, load_preset(key))
+        asks, errors = split_moves(outcome.errors, target, moves)
     return render(request, "customization/preset_confirm.html", {
-        "preset": entry, "state": state, "form": form, "base": base, "changes": _diff_rows(changes),
-        "outcome": outcome, "section": "overview",
-        "needs_moves": any(error.path.startswith(MOVE_PREFIX) for error in outcome.errors),
+        "preset": entry, "state": state, "form": form, "base": base,
+        "changes": _diff_rows(selectors.diff(state.document, target)), "outcome": outcome, "section": "overview",
+        "asks": asks, "errors": errors,
     }, status=outcome.status)
 
 

@@ -50,6 +50,7 @@ class CustomInput:
     editable: bool
     section: str
     initial_payload: Any
+    clear_name: str = ""  # a sensitive stored value's "clear" tick box (its input starts empty)
 
     @property
     def name(self) -> str:
@@ -338,8 +339,15 @@ def add_custom_fields(form: forms.Form, entity: str, *, actor, instance: Any = N
         django_field.custom_section = section
         form.fields[name] = django_field
         form.initial[name] = initial_input
+        clear_name = ""
+        if editable and instance is not None and field.sensitive and not is_empty(stored):
+            clear_name = f"{name}__clear"
+            clear = forms.BooleanField(required=False, label=_("Clear %(field)s") % {"field": field.label()})
+            clear.custom_key, clear.custom_section = field.key, section
+            form.fields[clear_name] = clear
         inputs[name] = CustomInput(key=field.key, kind=field.type.name, field=field, editable=editable,
-                                   section=section, initial_payload=payload_value(field.type.name, initial_input))
+                                   section=section, initial_payload=payload_value(field.type.name, initial_input),
+                                   clear_name=clear_name)
     form.custom_inputs = inputs
 
 
@@ -353,6 +361,9 @@ def custom_payload(form: forms.Form) -> dict[str, Any]:
     payload: dict[str, Any] = {}
     for name, item in inputs.items():
         if not item.editable or name in form.errors:
+            continue
+        if item.clear_name and form.cleaned_data.get(item.clear_name):
+            payload[item.key] = ""  # emptied on purpose (an empty input alone keeps a sensitive value)
             continue
         value = payload_value(item.kind, form.cleaned_data.get(name))
         if creating:
@@ -376,8 +387,12 @@ def custom_sections(form: forms.Form) -> list[dict[str, Any]]:
     for name, item in inputs.items():
         if item.section:
             groups.setdefault(item.section, []).append(form[name])
+            if item.clear_name:
+                groups[item.section].append(form[item.clear_name])
     return [{"name": section, "fields": fields} for section, fields in groups.items()]
 
 
 def custom_names(form: forms.Form) -> Iterable[str]:
-    return getattr(form, "custom_inputs", {}).keys()
+    """Every form field that belongs to custom fields (their inputs and "clear" tick boxes)."""
+    inputs: Mapping[str, CustomInput] = getattr(form, "custom_inputs", {})
+    return [*inputs, *(item.clear_name for item in inputs.values() if item.clear_name)]

@@ -79,9 +79,12 @@ class RecordForm(forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         """Create: every filled-in field. Update: only the fields the user changed. Custom fields: `custom`."""
+        from .custom_form import custom_names
+
         data: dict[str, Any] = {}
+        custom = set(custom_names(self))
         for name in self.fields:
-            if name in self.extra_fields or name in self.errors or name in self.custom_inputs:
+            if name in self.extra_fields or name in self.errors or name in custom:
                 continue
             value = self.cleaned_data.get(name, "")
             if self.instance is None:

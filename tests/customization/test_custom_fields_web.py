@@ -207,6 +207,15 @@ def test_every_type_round_trips_through_the_deal_form(team, alpha, configured, a
                       .values_list("field", flat=True))
     assert values["seats"] == 13 and values["id_number"] == "110101199001011234"
     assert changed == {"custom.seats"}  # only the changed value was sent
+    # ticking "clear" empties the sensitive value on purpose
+    assert 'name="custom.id_number__clear"' in html
+    posted["custom.seats"] = "13"
+    posted["custom.id_number__clear"] = "on"
+    cleared = client.post(f"/deals/{deal.pk}/edit/", posted)
+    assert cleared.status_code == 302, cleared.context["form"].errors
+    with schema_context(alpha.schema_name):
+        deal.refresh_from_db()
+        assert "id_number" not in plain(deal.custom)
 
 
 # --- errors next to the fields -----------------------------------------------------------------------
