@@ -78,8 +78,21 @@ def normalize_emails(values: list[str] | None, *, field: str = "emails") -> list
     return out
 
 
+E164 = re.compile(r"\+(\d{4,16})")
+
+
 def phone_digits(phone: str) -> str:
-    """National digits of an E.164 number (+8613812345678 → 13812345678), what people type to search."""
+    """National digits of an E.164 number (+8613812345678 → 13812345678), what people type to search.
+
+    Stored numbers are E.164, so the country code is read off the front (country codes are prefix-free)
+    instead of parsing the whole number: list pages mask every phone of every row through here.
+    """
+    match = E164.fullmatch(phone or "")
+    if match:
+        digits = match.group(1)
+        for length in (1, 2, 3):
+            if int(digits[:length]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+                return digits[length:].lstrip("0") or "0"  # as phonenumbers' integer national_number
     try:
         number = phonenumbers.parse(phone, None)
         return str(number.national_number)

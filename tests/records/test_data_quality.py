@@ -86,3 +86,23 @@ def test_export_is_scoped_masked_and_audited(team, alpha):
     with schema_context(alpha.schema_name):
         entry = AuditEntry.objects.get(action="export", actor=team.member)
         assert entry.changes["rows"] == [None, 1]
+
+
+def test_national_digits_of_stored_numbers_match_a_full_parse():
+    """The fast path of phone_digits (country code read off the front) agrees with phonenumbers everywhere."""
+    import phonenumbers
+
+    from core.records.normalize import phone_digits
+
+    checked = 0
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            e164 = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+            assert phone_digits(e164) == str(phonenumbers.parse(e164, None).national_number), e164
+            checked += 1
+    assert checked > 400
+    assert phone_digits("+8613812345678") == "13812345678"
+    assert phone_digits("138-1234-5678") == "13812345678"  # not E.164: digits as typed
