@@ -173,9 +173,11 @@ def data_errors(document: Mapping[str, Any], previous: Mapping[str, Any],
         old_specs = {s["key"]: s for s in _field_specs(previous, entity)}
         for index, spec in enumerate(_field_specs(document, entity)):
             old = old_specs.get(spec.get("key"))
+            where = f"$.custom_fields.{entity}[{index}]"
             if old is None:
-                continue
-            errors += _field_change_errors(entity, old, spec, f"$.custom_fields.{entity}[{index}]")
+                errors += _stored_value_errors(entity, spec, where)
+            else:
+                errors += _field_change_errors(entity, old, spec, where)
     errors += _stage_errors(document, moves or {})
     return errors
 
@@ -213,6 +215,22 @@ def _field_change_errors(entity: str, old: Mapping[str, Any], new: Mapping[str, 
                 "%(n)d values are stored more than once (for example %(value)s), so the field cannot be "
                 "unique yet. Make them different first.") % {"n": len(clashes), "value": clashes[0]}))
     return errors
+
+
+def _stored_value_errors(entity: str, spec: Mapping[str, Any], where: str) -> list[ConfigError]:
+    """A key that is new to the document may still have values (a field removed earlier and added back):
+    they must be valid for the new definition, or the field comes back with values it cannot read."""
+    values = _stored_values(entity, spec["key"])
+    if not values:
+        return []
+    check = compile_fields([]).check_type_change(spec, spec, values)
+    if not check.failures:
+        return []
+    preview = "; ".join(f"{_show(stored)} → {outcome}" for stored, outcome in check.preview[:5])
+    return [ConfigError(f"{where}.type", _(
+        "Records still hold %(failed)d values under the key “%(key)s” that do not fit this definition (for "
+        "example: %(preview)s). Restore the field with its earlier type, or use another key.") % {
+        "failed": check.failures, "key": spec["key"], "preview": preview})]
 
 
 def _show(value: Any) -> str:

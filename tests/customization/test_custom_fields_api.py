@@ -203,3 +203,23 @@ def test_a_stale_cache_never_serves_another_workspace(team, configured, beta):
     assert set(errors_of(response)) == {"custom"}  # unknown there: beta has no custom fields
     with schema_context(beta.schema_name):
         assert not Deal.objects.filter(name="B").exists()
+
+
+def test_a_field_removed_and_added_back_must_fit_its_stored_values(team, configured, account):
+    records.deal_create(actor=team.member, data={"name": "D", "account": account.pk,
+                                                 "custom": {"budget_code": "AB123"}})
+    removed = copy.deepcopy(configured)
+    del removed["custom_fields"]["deal"][0]
+    save(team.owner, removed, 1)
+    # added back as a number: the stored text would not fit
+    back = copy.deepcopy(removed)
+    back["custom_fields"]["deal"].append({"key": "budget_code", "type": "integer",
+                                          "label": {"zh-hans": "预算编号", "en": "Budget code"}})
+    with pytest.raises(config.InvalidConfig) as refused:
+        save(team.owner, back, 2)
+    assert [e.path for e in refused.value.errors] == ["$.custom_fields.deal[5].type"]
+    assert "AB123" in refused.value.errors[0].message
+    # added back as it was: its value is there again
+    save(team.owner, configured, 2)
+    deal = Deal.objects.get(name="D")
+    assert api_for(team.member).get(f"/api/v1/deals/{deal.pk}").json()["custom"]["budget_code"] == "AB123"
