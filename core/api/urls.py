@@ -10,6 +10,7 @@ from core.campaigns import api as campaigns_api
 from core.customization import api as config_api
 from core.leads import api as leads_api
 from core.records import api as records_api
+from core.reports import api as reports_api
 from core.service import api as service_api
 from core.users import api as users_api
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("config/diff", config_api.ConfigDiffView.as_view(), name="config-diff"),
     path("config/rollback", config_api.ConfigRollbackView.as_view(), name="config-rollback"),
     path("config/presets", config_api.ConfigPresetsView.as_view(), name="config-presets"),
+    path("reports/pipeline", reports_api.PipelineReportView.as_view(), name="report-pipeline"),
     path("meta/fields/<str:entity>", config_api.MetaFieldsView.as_view(), name="meta-fields"),
     path("me", users_api.MeView.as_view(), name="me"),
     path("me/password", users_api.MyPasswordView.as_view(), name="me-password"),

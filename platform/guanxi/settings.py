@@ -64,6 +64,7 @@ TENANT_APPS = [
     "core.activities",
     "core.service",
     "core.campaigns",
+    "core.reports",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("core.records.urls")),
     path("", include("core.leads.urls")),
     path("", include("core.service.urls")),
+    path("", include("core.reports.urls")),
     path("", include("core.activities.urls")),
     path("", include("core.campaigns.urls")),
     path("api/v1/", include(("core.api.urls", "api"))),

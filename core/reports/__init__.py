@@ -1,0 +1,1 @@
+"""Reports on the CRM's records, always computed over what the reader may see."""

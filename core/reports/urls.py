@@ -1,0 +1,11 @@
+"""Report pages (the API's URLs are in core/api/urls.py)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("reports/pipeline/", views.pipeline, name="pipeline"),
+]
