@@ -93,6 +93,15 @@ def _duplicates(values: Iterable[str]) -> list[str]:
 def document_errors(document: Mapping[str, Any]) -> list[ConfigError]:
     """Checks that need only the document itself."""
     errors: list[ConfigError] = []
+    time_zone = (document.get("settings") or {}).get("time_zone")
+    if time_zone:
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            errors.append(ConfigError("$.settings.time_zone", _(
+                "“%(zone)s” is not a known time zone. Use an IANA name such as Asia/Shanghai.") % {"zone": time_zone}))
     for entity, specs in (document.get("custom_fields") or {}).items():
         base = f"$.custom_fields.{entity}"
         for key in _duplicates(spec.get("key", "") for spec in specs):
@@ -168,7 +177,7 @@ def _used_options(values: Iterable[Any]) -> Counter:
 def data_errors(document: Mapping[str, Any], previous: Mapping[str, Any],
                 moves: Mapping[str, str] | None = None) -> list[ConfigError]:
     """Checks of a change against the stored records (queries; run inside the saving transaction)."""
-    errors: list[ConfigError] = []
+    errors: list[ConfigError] = _user_default_errors(document)
     for entity in entity_models():
         old_specs = {s["key"]: s for s in _field_specs(previous, entity)}
         for index, spec in enumerate(_field_specs(document, entity)):
@@ -215,6 +224,21 @@ def _field_change_errors(entity: str, old: Mapping[str, Any], new: Mapping[str, 
                 "%(n)d values are stored more than once (for example %(value)s), so the field cannot be "
                 "unique yet. Make them different first.") % {"n": len(clashes), "value": clashes[0]}))
     return errors
+
+
+def _user_default_errors(document: Mapping[str, Any]) -> list[ConfigError]:
+    """A `user` field's default must name an active user of this workspace."""
+    from core.users.models import User
+
+    wanted = {(entity, index): spec["default"]
+              for entity, specs in (document.get("custom_fields") or {}).items()
+              for index, spec in enumerate(specs) if spec.get("type") == "user" and spec.get("default") is not None}
+    if not wanted:
+        return []
+    active = set(User.objects.filter(pk__in=set(wanted.values()), is_active=True).values_list("pk", flat=True))
+    return [ConfigError(f"$.custom_fields.{entity}[{index}].default", _(
+        "User %(id)s is not an active member of this workspace; choose another default or none.") % {"id": user_id})
+        for (entity, index), user_id in wanted.items() if user_id not in active]
 
 
 def _stored_value_errors(entity: str, spec: Mapping[str, Any], where: str) -> list[ConfigError]:

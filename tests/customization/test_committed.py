@@ -173,3 +173,48 @@ def test_signup_refuses_an_unknown_preset_and_leaves_nothing(committed_db):
                       password=PASSWORD, language="en", preset="space-agency")
     assert set(refused.value.message_dict) == {"preset"}
     assert not Tenant.objects.filter(slug="preset-nope").exists()
+
+
+READER = """
+import os, sys
+import django
+django.setup()
+from django.core.signals import request_started
+from django_tenants.utils import schema_context
+from core.customization.current import current_config
+for _line in sys.stdin:
+    request_started.send(sender=None)  # what every web request does first
+    with schema_context(sys.argv[1]):
+        config = current_config()
+        print(config.number, ",".join(f.key for f in config.fields("deal").fields), flush=True)
+"""
+
+
+def test_a_version_bump_is_seen_by_another_os_process(workspace):
+    """A separate Python process (its own compiled cache) answers with the new version at its next request."""
+    import os
+    import subprocess
+    import sys
+    from urllib.parse import urlsplit, urlunsplit
+
+    tenant, owner, _account = workspace
+    url = urlsplit(os.environ["DATABASE_URL"])
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "guanxi.settings_test",
+           "DATABASE_URL": urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))}
+    reader = subprocess.Popen([sys.executable, "-c", READER, tenant.schema_name], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        def ask() -> str:
+            reader.stdin.write("?\n")
+            reader.stdin.flush()
+            return reader.stdout.readline().strip()
+
+        assert ask() == "0"
+        with schema_context(tenant.schema_name):
+            document = default_document()
+            document["custom_fields"] = {"deal": [copy.deepcopy(CONTRACT)]}
+            config.config_save(actor=owner, document=document, base_version=0)
+        assert ask() == "1 contract_no"
+    finally:
+        reader.kill()
+        reader.communicate(timeout=10)

@@ -137,3 +137,17 @@ def test_a_change_in_one_workspace_never_reaches_another(owner_api, team, beta):
     account = beta_api.post("/api/v1/accounts", {"name": "Beta Co"}, format="json").json()
     deal = beta_api.post("/api/v1/deals", {"name": "Beta deal", "account": account["id"]}, format="json")
     assert deal.status_code == 201, deal.content
+
+
+def test_an_unknown_time_zone_and_a_missing_default_user_are_refused(owner_api):
+    version, document, _etag = current(owner_api)
+    document["settings"]["time_zone"] = "Asia/Atlantis"
+    document["custom_fields"] = {"account": [{"key": "handler", "type": "user", "default": 999_999,
+                                              "label": {"zh-hans": "处理人", "en": "Handler"}}]}
+    response = put(owner_api, document, version)
+    assert response.status_code == 400
+    paths = {f["path"] for f in response.json()["error"]["fields"]}
+    assert "$.settings.time_zone" in paths
+    document["settings"]["time_zone"] = "Asia/Shanghai"
+    response = put(owner_api, document, version)
+    assert [f["path"] for f in response.json()["error"]["fields"]] == ["$.custom_fields.account[0].default"]
