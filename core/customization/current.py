@@ -88,18 +88,23 @@ def _latest() -> tuple[int, int]:
     """(number, row id) of the newest version in this schema; (0, -1) when there is none."""
     from .models import ConfigVersion
 
-    row = ConfigVersion.objects.order_by("-number").values_list("number", "id").first()
-    return row if row else (0, _DEFAULT_KEY)
+    # every request asks: a plain statement, without the ORM's compiler (see guanxi.rows)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number, id FROM {ConfigVersion._meta.db_table} "  # noqa: S608 (model name)
+                       "ORDER BY number DESC LIMIT 1")
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (0, _DEFAULT_KEY)
 
 
-def _memo() -> tuple[str, int, int] | None:
+def _memo() -> list | None:
+    """[schema, number, row id, compiled or None] of the version in force on this connection."""
     memo = getattr(connection, "_guanxi_config", None)
     return memo if memo and memo[0] == connection.schema_name else None
 
 
 def remember(number: int, row_id: int) -> None:
     """Make `number` the version in force for this connection (after a save committed)."""
-    connection._guanxi_config = (connection.schema_name, number, row_id)
+    connection._guanxi_config = [connection.schema_name, number, row_id, None]
 
 
 def forget(**_kwargs: Any) -> None:
@@ -149,14 +154,17 @@ def compiled_version(number: int, row_id: int, document: Mapping[str, Any] | Non
 
 
 def current_config() -> CompiledConfig:
-    """The workspace's configuration in force (one small query per request, compiled once per version)."""
+    """The workspace's configuration in force (one small query per request, compiled once per version).
+
+    Rows of a list each ask, so the memo keeps the compiled object too: no lock after the first ask."""
     memo = _memo()
     if memo is None:
-        number, row_id = _latest()
-        remember(number, row_id)
-    else:
-        number, row_id = memo[1], memo[2]
-    return compiled_version(number, row_id)
+        remember(*_latest())
+        memo = connection._guanxi_config
+    elif memo[3] is not None:
+        return memo[3]
+    memo[3] = compiled_version(memo[1], memo[2])
+    return memo[3]
 
 
 def fields_of(entity: str) -> CompiledFields:

@@ -6,13 +6,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ScopedGenericAPIView
+from core.api.filtering import RequestedFiltersBackend
 from core.customization.filtering import CustomOrderingFilter, annotate_for_ordering, apply_custom_filters
 
 from . import filters, selectors, services
@@ -47,7 +47,7 @@ class RecordListView(ScopedGenericAPIView):
     selectors_module: Any = selectors
     services_module: Any = services
     out_module: Any = out
-    filter_backends = [DjangoFilterBackend, CustomOrderingFilter]
+    filter_backends = [RequestedFiltersBackend, CustomOrderingFilter]
     ordering_fields = ["id", "name", "created_at", "updated_at"]
     ordering = ["-id"]
     text_fields: tuple[str, ...] = ("name",)
@@ -70,7 +70,7 @@ class RecordListView(ScopedGenericAPIView):
         if hasattr(qs.model, "search_tokens"):
             if query:
                 qs = selectors.search(qs, query, text_fields=self.text_fields)
-            qs = qs.defer("search_tokens")  # hundreds of n-grams per row that no answer shows
+            qs = selectors.without_search_tokens(qs)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response([self.out(record) for record in page])
 

@@ -7,6 +7,7 @@ A record outside the actor's scope is reported exactly like one that does not ex
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -102,6 +103,20 @@ def merged_target(*, actor: User, pk: Any) -> Account | None:
             return accounts(actor=actor).filter(pk=target.pk).first()
         old = target
     return None
+
+
+@cache
+def _shown_fields(model: type) -> tuple[str, ...]:
+    return tuple(f.name for f in model._meta.concrete_fields if f.name != "search_tokens")
+
+
+def without_search_tokens(qs: QuerySet) -> QuerySet:
+    """Skip the token column: hundreds of n-grams per row that no answer shows.
+
+    Spelled with `only()`, not `defer("search_tokens")`: Django builds a deferral mask by walking
+    every reverse relation of the model too (hashing each one), which costs more CPU than the page.
+    """
+    return qs.only(*_shown_fields(qs.model))
 
 
 def search(qs: QuerySet, query: str, *, text_fields: tuple[str, ...] = ("name",)) -> QuerySet:

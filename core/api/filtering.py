@@ -1,0 +1,55 @@
+"""django-filter for the API, paying only for the filters a request names.
+
+A FilterSet deep-copies every declared filter and builds a form class with a field per filter on each
+request: about a millisecond of CPU on a list page, more than the page's SQL. Most requests name no
+filter at all and the rest one or two, so the backend builds a FilterSet reduced to the filters whose
+parameters are present (nothing at all when none are). A filter that is absent from the query string
+filters nothing, so the answer is the same; a bad value still gets the same field error.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django_filters import FilterSet
+from django_filters.rest_framework import DjangoFilterBackend
+
+
+def _names_for(filterset_class: type[FilterSet], params) -> frozenset[str]:
+    """The filters that read one of `params`: `name` itself or `name_<suffix>` (range widgets)."""
+    wanted = set()
+    for key in params:
+        if key in filterset_class.base_filters:
+            wanted.add(key)
+            continue
+        head, sep, _ = key.rpartition("_")
+        while sep:  # created_after → created (a suffix widget), never more than a few steps
+            if head in filterset_class.base_filters:
+                wanted.add(head)
+                break
+            head, sep, _ = head.rpartition("_")
+    return frozenset(wanted)
+
+
+@lru_cache(maxsize=512)
+def reduced(filterset_class: type[FilterSet], names: frozenset[str]) -> type[FilterSet]:
+    """`filterset_class` with only the filters `names` (cached: one class per combination)."""
+    if names == frozenset(filterset_class.base_filters):
+        return filterset_class
+    subclass = type(filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__})
+    subclass.base_filters = {name: f for name, f in filterset_class.base_filters.items() if name in names}
+    return subclass
+
+
+class RequestedFiltersBackend(DjangoFilterBackend):
+    """DjangoFilterBackend that builds only the filters named by the query string."""
+
+    def get_filterset(self, request, queryset, view):
+        # get_filterset_class stays whole: the OpenAPI document lists every filter
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return None
+        names = _names_for(filterset_class, request.query_params.keys())
+        if not names:
+            return None  # nothing to filter by: no FilterSet, no form
+        return reduced(filterset_class, names)(**self.get_filterset_kwargs(request, queryset, view))
