@@ -12,8 +12,9 @@ What it does, start to finish:
    contacts, 50k deals and 500k activities at `--scale 1` (owners spread over the seven users, 5 % of
    the accounts in the public pool). Then VACUUM ANALYZE of the seeded tables (what autovacuum does in
    a database that has been up a while: visibility map and statistics).
-3. gunicorn (`guanxi.wsgi`, 2 workers × 4 threads, gthread, keep-alive) on 127.0.0.1 and one API token
-   per user from POST /api/v1/auth/token.
+3. gunicorn (`guanxi.wsgi`, 2 sync workers — one per CPU, the shipped configuration; `--threads N>1`
+   switches to gthread workers with keep-alive) on 127.0.0.1 and one API token per user from
+   POST /api/v1/auth/token.
 4. Each endpoint runs as a member (the scoped queries: the realistic case; the requests rotate over the
    five members and their own accounts) and as the owner (unscoped, for comparison):
      list          GET  /api/v1/accounts                       first page (50, newest first)
@@ -100,13 +101,14 @@ ENDPOINTS = [
 # what each statement a request runs is for; all but "records" and "transaction" are framework
 CATEGORIES = [
     ("search_path", re.compile(r"^\s*SET search_path", re.IGNORECASE)),  # django-tenants, before each query
-    ("tenant", re.compile(r'FROM "tenants_(domain|tenant)"')),  # which workspace a host is
-    ("auth", re.compile(r'(FROM|INTO|UPDATE) "users_(apitoken|user)"')),  # token, user, owner checks
+    ("tenant", re.compile(r'FROM "?tenants_(domain|tenant)\b')),  # which workspace a host is
+    ("auth", re.compile(r'(FROM|INTO|UPDATE) "?users_(apitoken|user)\b')),  # token, user, owner checks
+    ("config", re.compile(r'FROM "?customization_configversion\b')),  # the configuration version in force
     ("team", re.compile(r'FROM "access_team')),
     ("audit", re.compile(r'INTO "audit_entry"')),  # the audit entry of a read or a write
     ("transaction", re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)", re.IGNORECASE)),
 ]
-FRAMEWORK = {"search_path", "tenant", "auth", "team", "audit"}
+FRAMEWORK = {"search_path", "tenant", "auth", "config", "team", "audit"}
 
 
 def category(statement: str) -> str:
@@ -315,7 +317,7 @@ def capture_sql(cases: dict[tuple[str, str], list[Case]]) -> None:
 # --- measuring ---------------------------------------------------------------------------------------
 
 class KeepAliveClient:
-    """One persistent HTTP/1.1 connection (gunicorn's gthread workers keep it open)."""
+    """An HTTP/1.1 connection, kept open when the server allows it (gthread workers; sync workers close it)."""
 
     def __init__(self, port: int):
         self.port = port
@@ -587,7 +589,8 @@ def main() -> int:
     parser.add_argument("--endpoints", default=",".join(e[0] for e in ENDPOINTS), help="which to measure")
     parser.add_argument("--roles", default=",".join(ROLES), help="member, owner or both (default both)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per gunicorn worker (default 1: sync workers; more: gthread)")
     parser.add_argument("--deadline", type=int, default=1800, help="give up after this many seconds")
     parser.add_argument("--keep", action="store_true", help="keep the data folder / bench database")
     args = parser.parse_args()
@@ -625,7 +628,8 @@ def main() -> int:
         server = Server(data_dir, args.workers)
         server.command += ["--threads", str(args.threads), "--keep-alive", "5"]
         server.start(timeout=90)
-        log(f"gunicorn ready on 127.0.0.1:{server.port} ({args.workers} workers × {args.threads} threads)")
+        log(f"gunicorn ready on 127.0.0.1:{server.port} ({args.workers} workers × {args.threads} threads, "
+            f"{'gthread' if args.threads > 1 else 'sync'})")
         tokens = obtain_tokens(server.port, users)
 
         cases = build_cases(users, tokens, args.cases, schema)
@@ -682,8 +686,9 @@ def main() -> int:
             "table_sizes": sizes,
             "seed_seconds": round(seed_seconds, 1),
             "vacuum_analyze_seconds": round(vacuum_seconds, 1),
-            "server": f"gunicorn guanxi.wsgi --workers {args.workers} --threads {args.threads} (gthread, "
-                      "keep-alive), 127.0.0.1, GUANXI_DEBUG=false, LOG_LEVEL=ERROR",
+            "server": f"gunicorn guanxi.wsgi --workers {args.workers} --threads {args.threads} "
+                      f"({'gthread, keep-alive' if args.threads > 1 else 'sync'}), 127.0.0.1, GUANXI_DEBUG=false, "
+                      "LOG_LEVEL=ERROR",
             "client": "ThreadPoolExecutor, one keep-alive http.client connection per thread, in the same machine",
             "sql_client": "psycopg 3, one connection per thread, autocommit (writes in a transaction), "
                           "no prepared statements, rows fetched; statements captured in-process per request case",

@@ -31,7 +31,7 @@ What it does, start to finish:
    before and after VACUUM ANALYZE, and
      GET /api/v1/deals?custom.budget__gte=X&ordering=-custom.budget     (first page, 50 deals)
      GET /api/v1/deals?custom.budget__gte=X&ordering=custom.budget      (the same, ascending from X)
-   are measured through gunicorn (2 workers × 4 threads, keep-alive clients as in bench/api.py) as the
+   are measured through gunicorn (2 sync workers, clients as in bench/api.py) as the
    owner and as a member (scoped), at concurrency 1 and 8; p50/p95 nearest rank against the target
    p95 ≤ 50 ms. EXPLAIN (ANALYZE, BUFFERS) of the statement Django sends, captured in-process, shows
    whether the index `cfx_records_deal_budget` is used.
@@ -681,7 +681,8 @@ def list_benchmark(data_dir: Any, deals: int, args: argparse.Namespace) -> dict[
 
     server = Server(data_dir, args.workers)
     server.command += ["--threads", str(args.threads), "--keep-alive", "5"]
-    result["server"] = f"gunicorn guanxi.wsgi --workers {args.workers} --threads {args.threads} (gthread)"
+    result["server"] = (f"gunicorn guanxi.wsgi --workers {args.workers} --threads {args.threads} "
+                        f"({'gthread' if args.threads > 1 else 'sync'})")
     try:
         server.start(timeout=90)
         log(f"gunicorn ready on 127.0.0.1:{server.port}")
@@ -874,7 +875,8 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=1.0, help="unrecorded seconds before each measurement")
     parser.add_argument("--concurrency", default="1,8", help="comma-separated client threads (default 1,8)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per gunicorn worker (default 1: sync workers; more: gthread)")
     parser.add_argument("--skip-list", action="store_true", help="only parts 1 and 3 (no 1M-deal list)")
     parser.add_argument("--deadline", type=int, default=3600, help="give up after this many seconds")
     parser.add_argument("--keep", action="store_true", help="keep the data folder / bench database")

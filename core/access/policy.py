@@ -22,6 +22,8 @@ from core.users.roles import Role
 ALL_ROLES = frozenset(Role.values)
 FULL_ACCESS = frozenset({Role.OWNER, Role.ADMIN})
 READ_ONLY_ROLES = frozenset({Role.VIEWER, Role.FINANCE})
+# roles that read everything under an account they can see: contacts, deals, tickets, tasks, activities
+SEES_ALL_UNDER_VISIBLE_ACCOUNT = frozenset({Role.OWNER, Role.ADMIN, Role.MANAGER, Role.MEMBER, Role.VIEWER})
 
 
 class Access:
@@ -51,6 +53,18 @@ class Access:
     def may_reveal(self) -> bool:
         """Roles that may unmask sensitive fields (phones, bank accounts) — each reveal is audited."""
         return self.role in {Role.OWNER, Role.ADMIN, Role.MANAGER, Role.MEMBER, Role.SUPPORT}
+
+    def sees_all_under_visible_account(self) -> bool:
+        """Whether every record under an account this user can see is readable by them as well.
+
+        True for full access and for the roles scoped to "their accounts and everything under them"
+        (manager, member, viewer): each of their scopes for contacts, deals, tickets, tasks and
+        activities admits any row of a visible account. A 360 view whose account passed the scoped
+        lookup then reads that account's rows by account alone; repeating the scope costs a
+        subquery per kind of row, more CPU than the rest of the page (docs/performance.md). Support
+        and finance see only part of what hangs under an account, so they keep their scopes.
+        """
+        return self.role in SEES_ALL_UNDER_VISIBLE_ACCOUNT
 
     def sees_contact_details(self) -> bool:
         """Finance works with money, never with people's phones and emails."""

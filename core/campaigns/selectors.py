@@ -42,7 +42,7 @@ from django.db.models.functions import Coalesce, NullIf, Round
 
 from core.access.policy import Access
 from core.leads.selectors import leads
-from core.records.models import Account, Deal
+from core.records.models import Account, Contact, Deal
 from core.records.selectors import _for_write, _get, contacts, deals
 from core.records.writepath import access_of
 from core.users.models import User
@@ -116,14 +116,19 @@ def campaign_deals(*, actor: User, campaign: Campaign) -> QuerySet[Deal]:
     return deals(actor=actor).filter(campaign_links__campaign=campaign)
 
 
-def account_campaign_memberships(*, actor: User, account: Account | int) -> QuerySet[CampaignMember]:
+def account_campaign_memberships(*, actor: User, account: Account | int,
+                                 visible: bool = False) -> QuerySet[CampaignMember]:
     """For the account's 360 view: each membership of one of its contacts in a campaign, newest campaign first.
 
     Only contacts the actor may see count, and nothing for a role that reads no campaigns; each row carries
-    its `campaign` and `contact` (select_related), so the caller needs no further query.
+    its `campaign` and `contact` (select_related), so the caller needs no further query. `visible=True`:
+    the caller has checked the account, so roles that see everything under it skip the contacts' scope.
     """
-    if not can_read_campaigns(access_of(actor)):
+    access = access_of(actor)
+    if not can_read_campaigns(access):
         return CampaignMember.objects.none()
-    account_contacts = contacts(actor=actor).filter(account=account).values("pk")
+    whole = visible and access.sees_all_under_visible_account()
+    base = Contact.objects.filter(merged_into__isnull=True) if whole else contacts(actor=actor)
+    account_contacts = base.filter(account=account).values("pk")
     return (CampaignMember.objects.filter(contact__in=account_contacts).select_related("campaign", "contact")
             .order_by("-campaign__start_date", "-campaign_id", "contact__name"))

@@ -172,6 +172,8 @@ def lock_unique(entity: str, instance: models.Model) -> None:
 
 def custom_out(entity: str, custom: Mapping[str, Any] | None, *, role: str, may_reveal: bool = False) -> dict:
     """What a role reads of a record's custom values: hidden fields removed, sensitive ones masked."""
+    if not custom:
+        return {}  # most rows of a list page: no values, nothing to look up
     return current_config().fields(entity).visible(plain(custom), role, may_reveal)
 
 

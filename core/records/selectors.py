@@ -138,8 +138,15 @@ def search(qs: QuerySet, query: str, *, text_fields: tuple[str, ...] = ("name",)
 
 def account_overview(*, actor: User, account: Account) -> dict[str, Any]:
     """The 360 view: profile, contacts, deals with totals, tickets, tasks, campaign memberships, the
-    newest activities and the field history — a fixed number of queries, whatever the account holds."""
-    deal_qs = deals(actor=actor).filter(account=account)
+    newest activities and the field history — a fixed number of queries, whatever the account holds.
+
+    `account` must be one the actor may see (the views fetch it through the scoped queryset): the
+    rows under it are then read by account alone for the roles that see everything under a visible
+    account (`Access.sees_all_under_visible_account`), scoped for the others.
+    """
+    whole = access_of(actor).sees_all_under_visible_account()
+    deal_qs = (Deal.objects.all() if whole else deals(actor=actor)).filter(account=account)
+    contact_qs = Contact.objects.filter(merged_into__isnull=True) if whole else contacts(actor=actor)
     totals = deal_qs.aggregate(
         open_count=Count("pk", filter=Q(stage_kind="open")),
         open_amount=Sum("amount", filter=Q(stage_kind="open")),
@@ -154,6 +161,7 @@ def account_overview(*, actor: User, account: Account) -> dict[str, Any]:
         open_amount=Sum("amount", filter=Q(stage_kind="open")),
         won_amount=Sum("amount", filter=Q(stage_kind="won")),
     ).order_by("currency"))
+    from core.activities.models import Task
     from core.activities.selectors import account_timeline_activities, tasks
     from core.audit.selectors import field_changes
     from core.campaigns.selectors import account_campaign_memberships
@@ -161,12 +169,13 @@ def account_overview(*, actor: User, account: Account) -> dict[str, Any]:
 
     return {
         "account": account,
-        "tickets": list(account_tickets(actor=actor, account=account)[:100]),
-        "tasks": list(tasks(actor=actor).filter(account=account, done=False).select_related("assignee")
+        "tickets": list(account_tickets(actor=actor, account=account, visible=True)[:100]),
+        "tasks": list((Task.objects.all() if whole else tasks(actor=actor))
+                      .filter(account=account, done=False).select_related("assignee")
                       .order_by("due_at", "id")[:100]),
-        "activities": account_timeline_activities(actor=actor, account=account, limit=50),
-        "campaigns": list(account_campaign_memberships(actor=actor, account=account)[:100]),
-        "contacts": list(contacts(actor=actor).filter(account=account).order_by("name")[:200]),
+        "activities": account_timeline_activities(actor=actor, account=account, limit=50, visible=True),
+        "campaigns": list(account_campaign_memberships(actor=actor, account=account, visible=True)[:100]),
+        "contacts": list(contact_qs.filter(account=account).order_by("name")[:200]),
         "deals": list(deal_qs.select_related("contact").prefetch_related(
             Prefetch("stage_changes", queryset=DealStageChange.objects.order_by("created_at")))
                       .order_by("-id")[:200]),

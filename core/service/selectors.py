@@ -115,10 +115,17 @@ def ticket_queue(*, actor: User, now: dt.datetime | None = None) -> QuerySet[Tic
             .order_by("-breached", "next_due_at", "id"))
 
 
-def account_tickets(*, actor: User, account: Account, now: dt.datetime | None = None) -> QuerySet[Ticket]:
-    """The tickets of one account for its 360 view: unfinished ones first, then the newest."""
+def account_tickets(*, actor: User, account: Account, now: dt.datetime | None = None,
+                    visible: bool = False) -> QuerySet[Ticket]:
+    """The tickets of one account for its 360 view: unfinished ones first, then the newest.
+
+    `visible=True`: the caller has checked that the actor may see `account`, so roles that see
+    everything under a visible account skip the per-row scope (Access.sees_all_under_visible_account).
+    """
     unfinished = Q(status__in=ACTIVE_STATUSES)
-    return (tickets(actor=actor, now=now).filter(account_id=account.pk)
+    whole = visible and access_of(actor).sees_all_under_visible_account()
+    base = with_sla(Ticket.objects.all(), now=now) if whole else tickets(actor=actor, now=now)
+    return (base.filter(account_id=account.pk)
             .annotate(unfinished=_flag(unfinished))
             .order_by("-unfinished", "-created_at", "-id"))
 

@@ -60,7 +60,7 @@ def up(args: list[str]) -> int:
 
     commands = [
         ["gunicorn", "guanxi.wsgi", "--bind", f"127.0.0.1:{options.port}", "--bind", f"[::1]:{options.port}",
-         "--workers", "2", "--threads", "4", "--access-logfile", "-", "--log-level", "warning"],
+         "--workers", "2", "--access-logfile", "-", "--log-level", "warning"],
     ]
     if not options.no_worker:
         commands += [
