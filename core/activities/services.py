@@ -163,9 +163,11 @@ def _linkable(actor: User, kind: str, pk: int) -> bool:
 def _resolve_links(actor: User, cleaned: dict[str, Any], instance: Activity | Task) -> None:
     """Links → `<link>_id`. A new link needs write access to the linked record; the links must agree.
 
-    Linking a contact or a deal without an account fills in their account, so the activity shows on
-    the account's timeline (and stays there if the deal is deleted later).
+    Linking a contact, a deal or a ticket without an account fills in their account, so the activity
+    shows on the account's timeline (and stays there if the deal is deleted later): a support call
+    logged on a ticket is part of the customer's history too.
     """
+    ticket_account = None
     for plain in ("lead", "ticket"):
         if plain in cleaned:
             linked = cleaned.pop(plain)
@@ -173,7 +175,13 @@ def _resolve_links(actor: User, cleaned: dict[str, Any], instance: Activity | Ta
                 # the same words for an absent and a hidden lead or ticket
                 raise _field_error(plain, _("No such record."), "does_not_exist")
             cleaned[f"{plain}_id"] = linked
+            if plain == "ticket" and linked is not None:
+                from core.service.models import Ticket
+
+                ticket_account = Ticket.objects.filter(pk=linked).values_list("account_id", flat=True).first()
     if not {"account", "contact", "deal"} & cleaned.keys():
+        if ticket_account is not None and instance.account_id is None:
+            cleaned["account_id"] = ticket_account  # the ticket's account; no write access to it needed
         return  # links untouched: a deal moved to another account since must not block editing the subject
     contact = deal = None
     if cleaned.get("account") is not None:
@@ -189,6 +197,11 @@ def _resolve_links(actor: User, cleaned: dict[str, Any], instance: Activity | Ta
              for name in ("account", "contact", "deal")}
     if "account_id" not in cleaned and (deal or contact) and final["account"] is None:
         final["account"] = cleaned["account_id"] = (deal or contact).account_id
+    if ticket_account is not None:
+        if final["account"] is None:
+            final["account"] = cleaned["account_id"] = ticket_account
+        elif final["account"] != ticket_account:
+            raise _field_error("ticket", _("The ticket must belong to the linked account."), "invalid")
     if final["deal"] is not None:
         deal_account = deal.account_id if deal else instance.deal.account_id
         if final["account"] != deal_account:

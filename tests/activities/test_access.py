@@ -157,6 +157,29 @@ def test_support_logs_on_tickets_but_cannot_link_accounts(team, book):
         team.support.pk, ticket_id, "Solved")
 
 
+def test_a_call_on_a_ticket_is_on_the_customers_timeline(team, book):
+    # given a ticket of Owner Co, which viewer may read
+    from core.records.selectors import account_overview
+    from core.service.models import Ticket
+
+    ticket = Ticket.objects.get(subject="Printer on fire")
+    # when support logs a call on the ticket alone
+    call = services.activity_create(actor=team.support, data={"kind": "call", "subject": "Called back",
+                                                              "ticket": ticket.pk})
+    # then it carries the ticket's account and shows on the account's 360 view for those who see it
+    assert call.account_id == ticket.account_id
+    for reader in (team.owner, team.viewer):
+        overview = account_overview(actor=reader, account=book.accounts["owner"])
+        assert "Called back" in {a.subject for a in overview["activities"]}
+    # and a ticket of another account than the one linked is refused, with nothing written
+    before = Activity.objects.count()
+    with pytest.raises(ValidationError) as error:
+        services.activity_create(actor=team.owner, data={"kind": "call", "subject": "Mixed up",
+                                                         "ticket": ticket.pk, "account": book.accounts["member"].pk})
+    assert [e.code for e in error.value.error_dict["ticket"]] == ["invalid"]
+    assert Activity.objects.count() == before
+
+
 def test_assignee_in_a_read_only_role_completes_their_own_task(team, book):
     # given a task given to finance; when finance completes it
     task = services.task_complete(actor=team.finance, task=book.tasks["finance"])

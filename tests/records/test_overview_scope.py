@@ -25,7 +25,7 @@ ROLES = ["owner", "admin", "manager", "member", "support", "finance", "viewer"] 
 
 @pytest.fixture
 def busy_account(team, in_alpha):
-    """member's account: rows by member, member2 and the owner; a second account beside it."""
+    """member's account: rows by member, member2, the owner and support; a second account beside it."""
     account = services.account_create(actor=team.member, data={"name": "全景科技有限公司"})
     other = services.account_create(actor=team.member2, data={"name": "Other Co"})
     services.account_share(actor=team.member, account=account, user=team.viewer, access="read")
@@ -88,10 +88,10 @@ def test_the_reference_sets_differ_by_role(team, busy_account):
     """The comparison above means something: roles see different parts of the same account."""
     seen = {role: _expected(getattr(team, role), busy_account) for role in ROLES}
     assert len(seen["member"]["contacts"]) == 2 and len(seen["member"]["deals"]) == 2  # member2's rows too
-    assert len(seen["member"]["activities"]) == 3 and len(seen["member"]["tasks"]) == 2
+    assert len(seen["member"]["activities"]) == 4 and len(seen["member"]["tasks"]) == 2  # the desk's note too
     assert seen["manager"] == seen["member"]
     assert seen["viewer"] == seen["member"]  # shared for reading: everything under it
-    assert seen["support"]["deals"] == set() and seen["support"]["activities"] == set()  # desk notes only
+    assert seen["support"]["deals"] == set() and len(seen["support"]["activities"]) == 1  # own note only
     assert seen["finance"]["contacts"] == set() and seen["finance"]["activities"] == set()
     assert len(seen["finance"]["deals"]) == 2 and seen["finance"]["tasks"] == set()
     assert len(seen["member"]["campaigns"]) == 2 and seen["support"]["tickets"] == seen["owner"]["tickets"]
