@@ -4,6 +4,7 @@ sensitive values, archive and restore, type changes against stored data, filters
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -223,3 +224,32 @@ def test_a_field_removed_and_added_back_must_fit_its_stored_values(team, configu
     save(team.owner, configured, 2)
     deal = Deal.objects.get(name="D")
     assert api_for(team.member).get(f"/api/v1/deals/{deal.pk}").json()["custom"]["budget_code"] == "AB123"
+
+
+def _raw_custom(pk: int) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT custom::text FROM records_deal WHERE id = %s", [pk])
+        return json.loads(cursor.fetchone()[0])
+
+
+def test_marking_a_field_sensitive_encrypts_the_stored_values_and_unmarking_decrypts_them(team, configured,
+                                                                                        account):
+    deals = [records.deal_create(actor=team.member, data={"name": f"R{i}", "account": account.pk,
+                                                         "custom": {"budget_code": f"AB{i}", "seats": i + 1}})
+             for i in range(3)]
+    untouched = records.deal_create(actor=team.member, data={"name": "None", "account": account.pk})
+    secret = copy.deepcopy(configured)
+    secret["custom_fields"]["deal"][0]["sensitive"] = True
+    save(team.owner, secret, 1)
+    for i, deal in enumerate(deals):
+        raw = _raw_custom(deal.pk)
+        assert set(raw["budget_code"]) == {"$enc"} and f"AB{i}" not in json.dumps(raw)  # no plaintext at rest
+        assert raw["seats"] == i + 1  # the other keys of the document are left as they were
+    assert "budget_code" not in _raw_custom(untouched.pk)
+    api = api_for(team.member)
+    assert api.get(f"/api/v1/deals/{deals[1].pk}").json()["custom"]["budget_code"] != "AB1"  # masked
+    plain = copy.deepcopy(secret)
+    plain["custom_fields"]["deal"][0]["sensitive"] = False
+    save(team.owner, plain, 2)
+    assert [_raw_custom(d.pk)["budget_code"] for d in deals] == ["AB0", "AB1", "AB2"]
+    assert api.get(f"/api/v1/deals/{deals[1].pk}").json()["custom"]["budget_code"] == "AB1"
