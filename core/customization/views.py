@@ -201,27 +201,46 @@ def preset_apply(request: HttpRequest, key: str) -> HttpResponse:
     entry = next((p for p in _preset_entries() if p["key"] == key), None)
     if entry is None:
         raise Http404
-    state = in_force()
     target = load_preset(key)
-    form = NoteForm(request.POST or None)
-    outcome = Outcome()
-    asks: list[dict[str, Any]] = []
-    errors: list[ConfigError] = []
-    base = state.number
-    if request.method == "POST" and form.is_valid():
-        base = base_version(request)
-        moves = chosen_moves(request, target)
-        outcome = attempt(services.config_apply_preset, actor=request.user, preset=key, base_version=base,
-                          note=form.cleaned_data["note"], moves=moves)
-        if outcome.version:
-            saved(request, outcome.version)
-            return redirect("customization:overview")
-        asks, errors = split_moves(outcome.errors, target, moves)
+    step = _confirm(request, target, lambda base, note, moves: attempt(
+        services.config_apply_preset, actor=request.user, preset=key, base_version=base, note=note, moves=moves))
+    if step.outcome.version:
+        saved(request, step.outcome.version)
+        return redirect("customization:overview")
     return render(request, "customization/preset_confirm.html", {
-        "preset": entry, "state": state, "form": form, "base": base,
-        "changes": _diff_rows(selectors.diff(state.document, target)), "outcome": outcome, "section": "overview",
-        "asks": asks, "errors": errors,
-    }, status=outcome.status)
+        "preset": entry, "section": "overview", **step.context(target)}, status=step.outcome.status)
+
+
+@dataclass
+class _Confirmation:
+    """A page that replaces the whole document (preset, rollback): its form and what the save said."""
+
+    state: Any
+    form: NoteForm
+    base: int
+    outcome: Outcome
+    asks: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[ConfigError] = field(default_factory=list)
+
+    def context(self, target: Mapping[str, Any]) -> dict[str, Any]:
+        return {"state": self.state, "form": self.form, "base": self.base, "outcome": self.outcome,
+                "asks": self.asks, "errors": self.errors,
+                "changes": _diff_rows(selectors.diff(self.state.document, target))}
+
+
+def _confirm(request: HttpRequest, target: Mapping[str, Any],
+             save: Callable[[int, str, dict[str, str]], Outcome]) -> _Confirmation:
+    """On POST, `save(base_version, note, stage_moves)`; a refusal asking where deals go becomes `asks`."""
+    state = in_force()
+    form = NoteForm(request.POST or None)
+    step = _Confirmation(state=state, form=form, base=state.number, outcome=Outcome())
+    if request.method == "POST" and form.is_valid():
+        step.base = base_version(request)
+        moves = chosen_moves(request, target)
+        step.outcome = save(step.base, form.cleaned_data["note"], moves)
+        if not step.outcome.version:
+            step.asks, step.errors = split_moves(step.outcome.errors, target, moves)
+    return step
 
 
 # --- custom fields -----------------------------------------------------------------------------------
@@ -732,23 +751,10 @@ def history(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def rollback(request: HttpRequest, number: int) -> HttpResponse:
     """Confirm, then make version `number` current again as a new version."""
-    state = in_force()
     target = services.version_document(number)  # Http404 when there is no such version
-    form = NoteForm(request.POST or None)
-    outcome = Outcome()
-    asks: list[dict[str, Any]] = []
-    errors: list[ConfigError] = []
-    base = state.number
-    if request.method == "POST" and form.is_valid():
-        base = base_version(request)
-        moves = chosen_moves(request, target)
-        outcome = attempt(services.config_rollback, actor=request.user, to_version=number, base_version=base,
-                          note=form.cleaned_data["note"], moves=moves)
-        if outcome.version:
-            return _saved_response(request, outcome.version, reverse("customization:history"))
-        asks, errors = split_moves(outcome.errors, target, moves)
+    step = _confirm(request, target, lambda base, note, moves: attempt(
+        services.config_rollback, actor=request.user, to_version=number, base_version=base, note=note, moves=moves))
+    if step.outcome.version:
+        return _saved_response(request, step.outcome.version, reverse("customization:history"))
     return render(request, "customization/rollback_confirm.html", {
-        "number": number, "state": state, "form": form, "base": base, "outcome": outcome, "asks": asks,
-        "errors": errors,
-        "changes": _diff_rows(selectors.diff(state.document, target)), "section": "history",
-    }, status=outcome.status)
+        "number": number, "section": "history", **step.context(target)}, status=step.outcome.status)
