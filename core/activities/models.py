@@ -1,6 +1,6 @@
 """Activities (the communication records of an account's timeline) and tasks (to-dos with reminders).
 
-Every write goes through core.activities.services (the one write path, see core.records.writepath).
+Every write goes through core.activities.services (the one write path, see core.writepath.save).
 
 Links to records. Accounts, contacts and deals are real foreign keys with `on_delete=SET_NULL`:
 an activity is a record of work a colleague did (who called whom, when, what came of it), so

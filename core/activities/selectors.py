@@ -6,7 +6,7 @@ admins see all. Support sees the activities they wrote and the tasks given to th
 activities and only the tasks given to them; a viewer reads like a member and changes nothing.
 A link to a lead or a ticket (plain ids for now, see core.activities.models) grants nothing.
 
-Anything outside the scope answers exactly like a row that does not exist (core.records.selectors._get).
+Anything outside the scope answers exactly like a row that does not exist (core.access.scoping.access_record).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core.access.policy import Access
+from core.access.scoping import access_of, access_record, access_record_for_write
 from core.records.models import Account, Contact, Deal
-from core.records.selectors import _for_write, _get, contacts, deals
-from core.records.writepath import access_of
+from core.records.selectors import contacts, deals
 from core.users.models import User
 from core.users.roles import Role
 
@@ -78,23 +78,23 @@ def tasks(*, actor: User) -> QuerySet[Task]:
 def activity_for_write(*, actor: User, pk: Any) -> Activity:
     """Visible but not changeable: 403; not visible: the same 404 as an absent activity."""
     write_qs = Activity.objects.filter(activities_q(access_of(actor), write=True))
-    return _for_write(activities(actor=actor), write_qs, pk, None)
+    return access_record_for_write(activities(actor=actor), write_qs, pk, None)
 
 
 def task_for_write(*, actor: User, pk: Any) -> Task:
     """As `activity_for_write`, for tasks."""
     write_qs = Task.objects.filter(tasks_q(access_of(actor), write=True))
-    return _for_write(tasks(actor=actor), write_qs, pk, None)
+    return access_record_for_write(tasks(actor=actor), write_qs, pk, None)
 
 
 def activity_for_read(*, actor: User, pk: Any) -> Activity:
     """One visible activity, or the 404 an absent one gets."""
-    return _get(activities(actor=actor), pk)
+    return access_record(activities(actor=actor), pk)
 
 
 def task_for_read(*, actor: User, pk: Any) -> Task:
     """One visible task, or the 404 an absent one gets."""
-    return _get(tasks(actor=actor), pk)
+    return access_record(tasks(actor=actor), pk)
 
 
 def my_tasks(*, actor: User) -> QuerySet[Task]:
@@ -132,9 +132,9 @@ def account_timeline_activities(*, actor: User, account: Account, limit: int = 5
 def contact_for_link(*, actor: User, pk: Any, field: str = "contact") -> Contact:
     """A contact the actor may change, for linking (core.records.selectors.contact_for_write with `field`)."""
     write_qs = Contact.objects.filter(merged_into__isnull=True).filter(access_of(actor).contacts_q(write=True))
-    return _for_write(contacts(actor=actor), write_qs, pk, field)
+    return access_record_for_write(contacts(actor=actor), write_qs, pk, field)
 
 
 def deal_for_link(*, actor: User, pk: Any, field: str = "deal") -> Deal:
     """A deal the actor may change, for linking (core.records.selectors.deal_for_write with `field`)."""
-    return _for_write(deals(actor=actor), Deal.objects.filter(access_of(actor).deals_q(write=True)), pk, field)
+    return access_record_for_write(deals(actor=actor), Deal.objects.filter(access_of(actor).deals_q(write=True)), pk, field)

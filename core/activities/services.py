@@ -1,7 +1,7 @@
 """Every change to activities and tasks, one function per use case: the one write path.
 
 Each function checks the actor's permission, validates with `clean` and `F` specs, writes through
-core.records.writepath (`save_record` / `delete_record`: one transaction, field history, audit entry,
+core.writepath.save (`save_record` / `delete_record`: one transaction, field history, audit entry,
 a `guanxi_record_saved` event after commit), so the API, the web and automations cannot skip a step.
 Reminder emails are sent from here too; core.activities.tasks only calls in.
 """
@@ -23,12 +23,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from core.records.cleaning import F, clean
+from core.access.scoping import access_of, require
+from core.entities.fields import F, clean
 from core.records.models import Account
 from core.records.selectors import account_for_write
-from core.records.writepath import access_of, delete_record, require, save_record
 from core.users.models import User
 from core.users.roles import Role
+from core.writepath.save import delete_record, save_record
 
 from . import selectors
 from .models import Activity, Task
@@ -95,7 +96,7 @@ def _datetime(name: str, spec: F, value: Any) -> dt.datetime | None:
 
 
 def clean_fields(spec: dict[str, F], data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
-    """`core.records.cleaning.clean` plus the "datetime" kind it does not know; every error in one raise."""
+    """`core.entities.fields.clean` plus the "datetime" kind it does not know; every error in one raise."""
     times = {name: field for name, field in spec.items() if field.kind == "datetime"}
     errors: dict[str, list[ValidationError]] = {}
     try:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core.access.scoping import access_of
 from core.api.errors import ApplicationError
 from core.records import custom_view
 from core.records import selectors as records_selectors
@@ -38,7 +39,6 @@ from core.records.views import (
     _safe_next,
     _writable,
 )
-from core.records.writepath import access_of
 
 from . import forms, selectors, services
 from .models import Activity, Task

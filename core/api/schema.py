@@ -24,7 +24,7 @@ try:
     from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
     class ApiTokenScheme(OpenApiAuthenticationExtension):
-        target_class = "core.api.authentication.ApiTokenAuthentication"
+        target_class = "core.users.authentication.ApiTokenAuthentication"
         name = "apiToken"
 
         def get_security_definition(self, auto_schema):
@@ -32,7 +32,7 @@ try:
                     "description": "A personal API token: `Authorization: Bearer gx_…`."}
 
     class SessionScheme(OpenApiAuthenticationExtension):
-        target_class = "core.api.authentication.SessionAuthentication"
+        target_class = "core.users.authentication.SessionAuthentication"
         name = "session"
 
         def get_security_definition(self, auto_schema):

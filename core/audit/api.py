@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from core.api.base import ScopedGenericAPIView
 from core.api.pagination import CursorPagination
-from core.api.permissions import IsWorkspaceAdmin
+from core.users.permissions import IsWorkspaceAdmin
 
 from . import selectors
 from .models import AuditAction

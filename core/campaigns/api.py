@@ -9,10 +9,10 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.access.scoping import access_of
 from core.api.base import ScopedGenericAPIView
 from core.records.api import SEARCH, RecordDetailView, RecordListView
 from core.records.serializers import deal_out
-from core.records.writepath import access_of
 
 from . import filters, selectors, services
 from . import serializers as out

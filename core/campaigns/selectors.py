@@ -41,10 +41,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf, Round
 
 from core.access.policy import Access
+from core.access.scoping import access_of, access_record, access_record_for_write
 from core.leads.selectors import leads
 from core.records.models import Account, Contact, Deal
-from core.records.selectors import _for_write, _get, contacts, deals
-from core.records.writepath import access_of
+from core.records.selectors import contacts, deals
 from core.users.models import User
 from core.users.roles import Role
 
@@ -96,13 +96,13 @@ def campaigns(*, actor: User) -> QuerySet[Campaign]:
 
 
 def campaign_for_read(*, actor: User, pk: Any) -> Campaign:
-    return _get(campaigns(actor=actor), pk)
+    return access_record(campaigns(actor=actor), pk)
 
 
 def campaign_for_write(*, actor: User, pk: Any, field: str | None = None) -> Campaign:
     """Readable but not changeable: 403; not readable (support, another workspace, absent): 404."""
     write_qs = Campaign.objects.all() if can_write_campaigns(access_of(actor)) else Campaign.objects.none()
-    return _for_write(_readable(actor), write_qs, pk, field)
+    return access_record_for_write(_readable(actor), write_qs, pk, field)
 
 
 def campaign_members(*, actor: User, campaign: Campaign) -> QuerySet[CampaignMember]:

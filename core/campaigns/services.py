@@ -1,6 +1,6 @@
 """Every change to campaigns, their members and attributed deals: one function per use case.
 
-Campaign fields go through the records' one write path (core.records.writepath.save_record: permission,
+Campaign fields go through the records' one write path (core.writepath.save.save_record: permission,
 validation, field history, audit, event). Member and deal links are written here under a row lock on the
 campaign, each change with an audit entry on the campaign and a `guanxi_record_saved` event after commit.
 Who may do what is decided in core.campaigns.selectors (see its docstring).
@@ -17,15 +17,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from core.access.scoping import access_of, access_record, require
 from core.audit.services import audit_record
+from core.entities.events import emit
+from core.entities.fields import F, clean
+from core.entities.search import record_tokens
 from core.leads.selectors import leads
 from core.records import selectors as records_selectors
-from core.records.cleaning import F, clean
-from core.records.events import emit
-from core.records.search import record_tokens
 from core.records.services import resolve_owner
-from core.records.writepath import access_of, delete_record, require, save_record
 from core.users.models import User
+from core.writepath.save import delete_record, save_record
 
 from . import selectors
 from .models import Campaign, CampaignDeal, CampaignMember
@@ -192,7 +193,7 @@ def campaign_attribute_deal(*, actor: User, campaign: Campaign, deal_id: Any) ->
     The deal must be in the campaign's currency: amounts in different currencies do not add up.
     """
     campaign = selectors.campaign_for_write(actor=actor, pk=campaign.pk)
-    deal = records_selectors._get(records_selectors.deals(actor=actor), deal_id, "deal")
+    deal = access_record(records_selectors.deals(actor=actor), deal_id, "deal")
     if deal.currency != campaign.currency:
         raise _field_error("deal", _("The deal is in %(deal)s but the campaign in %(campaign)s; attribute deals "
                                      "in the campaign's currency.") % {"deal": deal.currency,

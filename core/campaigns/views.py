@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.access.scoping import access_of
 from core.records import custom_view
 from core.records.views import _assignable_owners, _form_page, _run_service, _with_stage_labels
-from core.records.writepath import access_of
 
 from . import filters, forms, selectors, services
 

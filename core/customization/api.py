@@ -17,9 +17,9 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.access.scoping import access_of, require
 from core.api.base import WorkspaceAPIView
 from core.api.errors import ApplicationError
-from core.records.writepath import access_of, require
 
 from . import selectors, services
 from .current import ENTITIES, current_config, current_version

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.signals import request_started
 from django.db import connection
 
-from core.records.pipelines import NEW_BUSINESS_SPEC, Pipeline, build_pipeline
+from core.customization.pipelines import NEW_BUSINESS_SPEC, Pipeline, build_pipeline
 
 from .compiled import CompiledFields, compile_fields
 

@@ -25,8 +25,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from core.records.cleaning import CURRENCIES
-from core.records.normalize import fold, mask_phone, phone_digits
+from core.entities.fields import CURRENCIES
+from core.entities.normalize import fold, mask_phone, phone_digits
 
 LANGUAGES = ("zh-hans", "en")
 MASK = "****"

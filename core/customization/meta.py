@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.records.cleaning import F
+from core.entities.fields import F
 
 
 def _specs(entity: str) -> dict[str, F]:

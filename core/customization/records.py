@@ -1,6 +1,6 @@
 """Custom field values on records: validated on every write, encrypted when sensitive, hidden by role.
 
-The write path (core.records.cleaning.clean, used by every service) calls `clean_custom`; it returns
+The write path (core.entities.fields.clean, used by every service) calls `clean_custom`; it returns
 the complete `custom` dict to store or the errors keyed `custom.<key>`, each naming the field by its
 label in the user's language. Database checks run here too: a `user` field names an active user, a
 `link` an existing record, a `unique` value is not stored on another record — the last one again under
@@ -105,7 +105,7 @@ def builtin_values(instance: models.Model) -> dict[str, Any]:
 def clean_custom(*, entity: str, actor: Any, instance: models.Model | None, payload: Any, creating: bool,
                  builtin: Mapping[str, Any] | None = None) -> tuple[ValidatedCustom, dict[str, list[str]]]:
     """Validate a (partial) custom payload against the stored values: (values to store, errors)."""
-    from core.records.writepath import access_of
+    from core.access.scoping import access_of
 
     fields = current_config().fields(entity)
     existing = plain(getattr(instance, "custom", None)) if instance is not None and not creating else {}

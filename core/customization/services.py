@@ -19,9 +19,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.access.scoping import access_of, require
 from core.api.errors import ApplicationError, Conflict
 from core.audit.services import audit_record
-from core.records.writepath import access_of, require
 from core.users.models import User
 from core.users.roles import ADMIN_ROLES
 

@@ -34,7 +34,7 @@ class Lead(Record):
     name = models.CharField(_("name"), max_length=150)
     title = models.CharField(_("title"), max_length=100, blank=True)
     # phones and emails are lists, as on accounts and contacts, so conversion copies them unchanged;
-    # phones are encrypted and found through blind indexes in `search_tokens` (core.records.search)
+    # phones are encrypted and found through blind indexes in `search_tokens` (core.entities.search)
     phones = EncryptedJSONField(_("phones"), default=list, blank=True)
     emails = ArrayField(models.EmailField(), default=list, blank=True, verbose_name=_("emails"))
     source = models.CharField(_("source"), max_length=100, blank=True)

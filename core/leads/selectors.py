@@ -18,8 +18,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from core.access.policy import Access
-from core.records.selectors import _for_write, _get
-from core.records.writepath import access_of
+from core.access.scoping import access_of, access_record, access_record_for_write
 from core.users.models import User
 from core.users.roles import Role
 
@@ -45,10 +44,10 @@ def leads(*, actor: User) -> QuerySet[Lead]:
 
 
 def lead_for_read(*, actor: User, pk: Any) -> Lead:
-    return _get(leads(actor=actor), pk)
+    return access_record(leads(actor=actor), pk)
 
 
 def lead_for_write(*, actor: User, pk: Any, field: str | None = None) -> Lead:
     """Visible but read-only: 403 (a field error inside a payload). Not visible: the 404 of an absent lead."""
     write_qs = Lead.objects.filter(leads_q(access_of(actor), write=True))
-    return _for_write(leads(actor=actor), write_qs, pk, field)
+    return access_record_for_write(leads(actor=actor), write_qs, pk, field)

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from core.access.policy import Access
 from core.customization.records import custom_out
-from core.records.normalize import mask_phone
+from core.entities.normalize import mask_phone
 
 from .models import Lead
 

@@ -1,4 +1,4 @@
-"""Every change to leads, one function per use case: the one write path (core.records.writepath).
+"""Every change to leads, one function per use case: the one write path (core.writepath.save).
 
 Conversion turns a qualified lead into an account (new, or an existing one the actor may change), a
 contact and optionally a deal. It creates them through core.records.services — the same permission
@@ -18,16 +18,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from core.access.scoping import access_of, require
 from core.api.errors import Conflict
 from core.audit.services import audit_record, history_record
+from core.entities.events import emit
+from core.entities.fields import F, clean
+from core.entities.search import record_tokens
 from core.records import selectors as records_selectors
-from core.records.cleaning import F, clean
-from core.records.events import emit
 from core.records.models import Account
-from core.records.search import record_tokens
 from core.records.services import account_create, contact_create, deal_create, resolve_owner
-from core.records.writepath import access_of, delete_record, require, save_record
 from core.users.models import User
+from core.writepath.save import delete_record, save_record
 
 from . import selectors
 from .models import Lead

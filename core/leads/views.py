@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core.access.scoping import access_of
 from core.api.errors import ApplicationError
 from core.records import custom_view
 from core.records import selectors as records_selectors
@@ -33,7 +34,6 @@ from core.records.views import (
     _run_service,
     _writable,
 )
-from core.records.writepath import access_of
 from core.web.forms import add_service_errors
 
 from . import filters, forms, selectors, services

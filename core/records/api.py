@@ -11,14 +11,15 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.access.scoping import access_of, access_record
 from core.api.base import ScopedGenericAPIView
 from core.api.filtering import RequestedFiltersBackend
 from core.customization.filtering import CustomOrderingFilter, annotate_for_ordering, apply_custom_filters
+from core.writepath.save import CUSTOMIZABLE
 
 from . import filters, selectors, services
 from . import serializers as out
 from .models import Account
-from .writepath import CUSTOMIZABLE, access_of
 
 SEARCH = OpenApiParameter("q", str, description="Name, email or phone (partial numbers of 4+ digits).")
 
@@ -287,8 +288,8 @@ class MergeView(ScopedGenericAPIView):
         data = MergeIn(data=request.data)
         data.is_valid(raise_exception=True)
         qs = self.get_queryset()
-        survivor = selectors._get(qs, data.validated_data["survivor"], "survivor")
-        other = selectors._get(qs, data.validated_data["other"], "other")
+        survivor = access_record(qs, data.validated_data["survivor"], "survivor")
+        other = access_record(qs, data.validated_data["other"], "other")
         merged = getattr(services, f"{self.entity}_merge")(actor=request.user, survivor=survivor, other=other,
                                                            choices=data.validated_data.get("choices"))
         return Response(getattr(out, f"{self.entity}_out")(merged, access_of(request.user)))

@@ -9,7 +9,7 @@ and options are in the active language; fields with a `section` are grouped unde
 `custom_payload(form)` reads the inputs back into the partial `custom` dict the service takes: on a create
 every filled-in value, on an update only the values that changed. The form judges nothing but the shape
 of the input (a list for multiple choices, amount and currency, province/city/district); the service
-(core.records.writepath.save_record) validates every value, like it does for the API. A sensitive value is
+(core.writepath.save.save_record) validates every value, like it does for the API. A sensitive value is
 never put into the page: its input starts empty, shows the masked value, and an empty input keeps it.
 """
 
@@ -26,8 +26,8 @@ from django.utils.translation import pgettext
 
 from core.customization.compiled import CompiledField
 from core.customization.fieldtypes import MASK, is_empty, localized
+from core.entities.fields import CURRENCIES
 
-from .cleaning import CURRENCIES
 from .forms import join_list, split_list
 
 PREFIX = "custom."
@@ -207,13 +207,13 @@ def link_source(actor, entity: str):
 
         return leads(actor=actor), "name"
     if entity == "campaign":
+        from core.access.scoping import access_of
         from core.campaigns.models import Campaign
         from core.campaigns.selectors import can_read_campaigns
-        from core.records.writepath import access_of
 
         return (Campaign.objects.all() if can_read_campaigns(access_of(actor)) else Campaign.objects.none()), "name"
     if entity == "ticket":
-        from core.records.writepath import access_of
+        from core.access.scoping import access_of
         from core.service.models import Ticket
         from core.service.selectors import tickets_q
 
@@ -306,10 +306,9 @@ def _readonly_input(field: CompiledField, stored: Any, actor) -> forms.Field:
 
 def add_custom_fields(form: forms.Form, entity: str, *, actor, instance: Any = None) -> None:
     """Add the inputs of `entity`'s custom fields that the actor's role sees, in the configured order."""
+    from core.access.scoping import access_of
     from core.customization.current import current_config
     from core.customization.records import plain
-
-    from .writepath import access_of
 
     role = access_of(actor).role or ""
     stored_values = plain(getattr(instance, "custom", None)) if instance is not None else {}

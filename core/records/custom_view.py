@@ -39,7 +39,7 @@ def _fields(entity: str) -> CompiledFields:
 
 
 def _role(actor) -> str:
-    from .writepath import access_of
+    from core.access.scoping import access_of
 
     return access_of(actor).role or ""
 

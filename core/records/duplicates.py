@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from core.crypto.cipher import blind_index
+from core.entities.normalize import company_key, normalize_emails, normalize_phones, phone_digits
+from core.entities.search import PHONE_PREFIX
 from core.users.models import User
 
 from . import selectors
 from .models import Account, Contact
-from .normalize import company_key, normalize_emails, normalize_phones, phone_digits
-from .search import PHONE_PREFIX
 
 
 @dataclass

@@ -14,9 +14,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .cleaning import CURRENCIES
+from core.customization.pipelines import NEW_BUSINESS
+from core.entities.fields import CURRENCIES
+
 from .models import Account, Contact, Deal
-from .pipelines import NEW_BUSINESS
 from .serializers import _masked_phones, _masked_secret
 from .services import ACCOUNT_FIELDS, CONTACT_FIELDS, DEAL_FIELDS, PRODUCT_FIELDS
 

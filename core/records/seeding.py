@@ -17,11 +17,11 @@ from django.db import connection
 from django.utils import timezone
 
 from core.crypto.cipher import encrypt
+from core.customization.pipelines import NEW_BUSINESS
+from core.entities.normalize import company_key
+from core.entities.search import record_tokens
 
 from .models import Account, Contact, Deal
-from .normalize import company_key
-from .pipelines import NEW_BUSINESS
-from .search import record_tokens
 
 PROVINCES = [("浙江省", "杭州市"), ("上海市", "上海市"), ("北京市", "北京市"), ("广东省", "深圳市"),
              ("广东省", "广州市"), ("四川省", "成都市"), ("江苏省", "南京市"), ("湖北省", "武汉市")]

@@ -10,16 +10,15 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from core.access.scoping import access_of, access_record, access_record_for_write
+from core.entities.search import query_tokens
 from core.users.models import User
 
 from .models import Account, Contact, Deal, DealStageChange, Product
-from .search import query_tokens
-from .writepath import access_of
 
 
 def accounts(*, actor: User) -> QuerySet[Account]:
@@ -45,49 +44,30 @@ def pool(*, actor: User) -> QuerySet[Account]:
     return Account.objects.filter(merged_into__isnull=True, owner__isnull=True)
 
 
-def _get(qs: QuerySet, pk: Any, field: str | None = None):
-    try:
-        return qs.get(pk=int(pk))
-    except (qs.model.DoesNotExist, TypeError, ValueError):
-        if field:  # a reference inside a payload: a field error, same words for absent and hidden
-            raise ValidationError({field: ValidationError(_("No such record."), code="does_not_exist")}) from None
-        raise Http404(_("Not found.")) from None
-
-
 def account_for_read(*, actor: User, pk: Any) -> Account:
-    return _get(accounts(actor=actor) | pool(actor=actor), pk)
-
-
-def _for_write(read_qs: QuerySet, write_qs: QuerySet, pk: Any, field: str | None):
-    """Visible but not changeable: 403. Not visible: the same 404 as a record that does not exist."""
-    record = _get(read_qs, pk, field)
-    if not write_qs.filter(pk=record.pk).exists():
-        if field:
-            raise ValidationError({field: ValidationError(_("You cannot change this record."), code="read_only")})
-        raise PermissionDenied(_("You can read this record but not change it."))
-    return record
+    return access_record(accounts(actor=actor) | pool(actor=actor), pk)
 
 
 def account_for_write(*, actor: User, pk: Any, field: str | None = None) -> Account:
     access = access_of(actor)
     write_qs = Account.objects.filter(merged_into__isnull=True).filter(access.accounts_q(write=True))
-    return _for_write(accounts(actor=actor), write_qs, pk, field)
+    return access_record_for_write(accounts(actor=actor), write_qs, pk, field)
 
 
 def contact_for_write(*, actor: User, pk: Any) -> Contact:
     write_qs = Contact.objects.filter(merged_into__isnull=True).filter(access_of(actor).contacts_q(write=True))
-    return _for_write(contacts(actor=actor), write_qs, pk, None)
+    return access_record_for_write(contacts(actor=actor), write_qs, pk, None)
 
 
 def deal_for_write(*, actor: User, pk: Any) -> Deal:
-    return _for_write(deals(actor=actor), Deal.objects.filter(access_of(actor).deals_q(write=True)), pk, None)
+    return access_record_for_write(deals(actor=actor), Deal.objects.filter(access_of(actor).deals_q(write=True)), pk, None)
 
 
 def record_for_read(*, actor: User, entity: str, pk: Any):
     querysets = {"account": accounts, "contact": contacts, "deal": deals, "product": products}
     if entity not in querysets:
         raise Http404(_("Not found."))
-    return _get(querysets[entity](actor=actor), pk)
+    return access_record(querysets[entity](actor=actor), pk)
 
 
 def merged_target(*, actor: User, pk: Any) -> Account | None:
@@ -120,7 +100,7 @@ def without_search_tokens(qs: QuerySet) -> QuerySet:
 
 
 def search(qs: QuerySet, query: str, *, text_fields: tuple[str, ...] = ("name",)) -> QuerySet:
-    """Name, email or (partial) phone search on the GIN-indexed token column; see core.records.search."""
+    """Name, email or (partial) phone search on the GIN-indexed token column; see core.entities.search."""
     text, phone = query_tokens(query)
     if not text and not phone:
         return qs

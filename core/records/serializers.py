@@ -8,10 +8,10 @@ from rest_framework import serializers
 
 from core.access.policy import Access
 from core.customization.records import custom_out
+from core.entities.normalize import mask_phone
 from core.users.roles import Role
 
 from .models import Account, Contact, Deal, DealLineItem, Product
-from .normalize import mask_phone
 
 FINANCE_ACCOUNT_FIELDS = ("id", "name", "kind", "level", "status", "billing_name", "tax_number", "bank_account",
                           "owner", "created_at", "updated_at")

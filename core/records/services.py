@@ -1,7 +1,7 @@
 """Every change to CRM records, one function per use case: the one write path.
 
 Each function checks the actor's permission, validates, writes in one transaction with field history
-and an audit entry, and emits a domain event after commit (see core.records.writepath).
+and an audit entry, and emits a domain event after commit (see core.writepath.save).
 """
 
 from __future__ import annotations
@@ -17,18 +17,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from core.access.scoping import access_of, not_allowed, require
 from core.api.errors import Conflict
 from core.audit.services import audit_record
+from core.customization.pipelines import default_pipeline, get_pipeline
+from core.entities.events import emit
+from core.entities.fields import F, clean
+from core.entities.normalize import company_key
+from core.entities.search import record_tokens
 from core.users.models import User
+from core.writepath.save import delete_record, save_record
 
 from . import selectors
-from .cleaning import F, clean
-from .events import emit
 from .models import Account, AccountShare, Contact, Deal, DealStageChange, Product
-from .normalize import company_key
-from .pipelines import default_pipeline, get_pipeline
-from .search import record_tokens
-from .writepath import access_of, delete_record, not_allowed, require, save_record
 
 ACCOUNT_FIELDS: dict[str, F] = {
     "name": F("text", pgettext_lazy("record", "Name"), required=True, max_length=200),

@@ -27,18 +27,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core.access.scoping import access_of
 from core.api.errors import ApplicationError
 from core.audit.selectors import field_changes
 from core.audit.services import audit_record
+from core.customization.pipelines import active_pipelines, default_pipeline, get_pipeline
 from core.users import selectors as user_selectors
 from core.users.roles import Role
 from core.web.forms import add_service_errors
 
 from . import custom_view, filters, forms, selectors, services
 from .models import Account, Contact, Deal
-from .pipelines import active_pipelines, default_pipeline, get_pipeline
 from .serializers import account_out, contact_out
-from .writepath import access_of
 
 PAGE_SIZE = 50
 MENU_LIMIT = 500  # accounts / contacts offered in a form's menu

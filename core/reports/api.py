@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import WorkspaceAPIView
-from core.records.pipelines import default_pipeline, get_pipeline
+from core.customization.pipelines import default_pipeline, get_pipeline
 
 from .selectors import pipeline_report
 

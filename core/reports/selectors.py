@@ -17,8 +17,8 @@ from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q, 
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from core.customization.pipelines import Pipeline
 from core.records import selectors as records
-from core.records.pipelines import Pipeline
 from core.users.models import User
 
 CENT = Decimal("0.01")

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from core.records.pipelines import active_pipelines, default_pipeline, get_pipeline
+from core.customization.pipelines import active_pipelines, default_pipeline, get_pipeline
 
 from .selectors import pipeline_report
 

@@ -7,9 +7,9 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.access.scoping import access_of
 from core.api.base import ScopedGenericAPIView
 from core.records.api import RecordDetailView, RecordListView, _payload
-from core.records.writepath import access_of
 
 from . import filters, selectors, services
 from . import serializers as out

@@ -32,10 +32,9 @@ from django.db.models.functions import Least, Now
 from django.utils import timezone
 
 from core.access.policy import Access
+from core.access.scoping import access_of, access_record, access_record_for_write
 from core.audit.models import AuditAction, AuditEntry
 from core.records.models import Account
-from core.records.selectors import _for_write, _get
-from core.records.writepath import access_of
 from core.users.models import User
 from core.users.roles import Role
 
@@ -132,13 +131,13 @@ def account_tickets(*, actor: User, account: Account, now: dt.datetime | None = 
 
 def ticket_for_read(*, actor: User, pk: Any, now: dt.datetime | None = None) -> Ticket:
     """One visible ticket; an invisible one is the same 404 as one that does not exist."""
-    return _get(tickets(actor=actor, now=now), pk)
+    return access_record(tickets(actor=actor, now=now), pk)
 
 
 def ticket_for_write(*, actor: User, pk: Any, now: dt.datetime | None = None) -> Ticket:
     """One ticket the actor may change: 404 when not visible, 403 when visible but read-only."""
     write_qs = Ticket.objects.filter(tickets_q(access_of(actor), write=True))
-    return _for_write(tickets(actor=actor, now=now), write_qs, pk, None)
+    return access_record_for_write(tickets(actor=actor, now=now), write_qs, pk, None)
 
 
 def intake_matches(query: str) -> QuerySet[Account]:
@@ -147,8 +146,8 @@ def intake_matches(query: str) -> QuerySet[Account]:
     The desk's way to find a new caller's account without being able to browse accounts: nothing
     partial (no fragment of a name or number), so ids cannot be harvested by guessing.
     """
+    from core.entities.normalize import company_key, normalize_emails, normalize_phones
     from core.records.duplicates import _match_q
-    from core.records.normalize import company_key, normalize_emails, normalize_phones
 
     query = (query or "").strip()
     phones: list[str] = []
@@ -193,8 +192,8 @@ def account_for_ticket(*, actor: User, pk: Any, field: str = "account") -> Accou
         scope = access.accounts_q()
         if access.role == Role.SUPPORT:
             scope |= looked_up_q(actor)
-        return _get(live.filter(scope), pk, field)
-    return _for_write(live.filter(access.accounts_q()), live.filter(access.accounts_q(write=True)), pk, field)
+        return access_record(live.filter(scope), pk, field)
+    return access_record_for_write(live.filter(access.accounts_q()), live.filter(access.accounts_q(write=True)), pk, field)
 
 
 def may_work_on(*, user: User, account_id: int) -> bool:

@@ -1,4 +1,4 @@
-"""Every change to tickets, one function per use case: the one write path (see core.records.writepath).
+"""Every change to tickets, one function per use case: the one write path (see core.writepath.save).
 
 Each function checks the actor's permission, validates with `clean`, writes in one transaction with
 field history and an audit entry, and emits `guanxi_record_saved` after commit.
@@ -23,12 +23,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.records.cleaning import F, clean
+from core.access.scoping import access_of, require
+from core.entities.fields import F, clean
+from core.entities.search import record_tokens
 from core.records.models import Contact
-from core.records.search import record_tokens
-from core.records.writepath import access_of, delete_record, require, save_record
 from core.users.models import User
 from core.users.roles import Role
+from core.writepath.save import delete_record, save_record
 
 from . import selectors, sla
 from .models import ACTIVE_STATUSES, TRANSITIONS, Ticket

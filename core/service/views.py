@@ -25,10 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core.access.scoping import access_of
 from core.records import custom_view
 from core.records import selectors as records_selectors
 from core.records.views import _contact_menu, _names, _owners, _run_service, _writable
-from core.records.writepath import access_of
 
 from . import filters, forms, selectors, services
 from .models import ACTIVE_STATUSES, Ticket

@@ -12,9 +12,9 @@ from rest_framework.response import Response
 
 from core.api.base import ScopedGenericAPIView, WorkspaceAPIView
 from core.api.errors import ApplicationError
-from core.api.permissions import IsWorkspaceAdmin
 from core.api.throttles import LoginThrottle
 from core.users.middleware import activate_for
+from core.users.permissions import IsWorkspaceAdmin
 
 from . import selectors, services
 from .roles import Role

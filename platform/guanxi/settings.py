@@ -207,8 +207,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(env.data_dir() / "celerybeat-schedule")
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "core.api.authentication.ApiTokenAuthentication",
-        "core.api.authentication.SessionAuthentication",
+        "core.users.authentication.ApiTokenAuthentication",
+        "core.users.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.CursorPagination",

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from core.web import health
+from guanxi import health
 from tenants import api as tenants_api
 from tenants import views as tenants_views
 

@@ -3,8 +3,8 @@
 from django.urls import include, path
 
 from core.users.views import set_language_view
-from core.web import health
 from core.web import views as web_views
+from guanxi import health
 
 handler404 = "guanxi.errors.not_found"
 handler500 = "guanxi.errors.server_error"
@@ -21,7 +21,7 @@ urlpatterns = [
     path("", include("core.reports.urls")),
     path("", include("core.activities.urls")),
     path("", include("core.campaigns.urls")),
-    path("api/v1/", include(("core.api.urls", "api"))),
+    path("api/v1/", include(("guanxi.urls_api", "api"))),
     path("i18n/setlang/", set_language_view, name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from core.api.authentication import _active_token
+from core.users.authentication import _active_token
 from core.users.models import ApiToken, User
 from core.users.services import api_token_create, api_token_revoke
 from guanxi import rows

@@ -92,7 +92,7 @@ def test_national_digits_of_stored_numbers_match_a_full_parse():
     """The fast path of phone_digits (country code read off the front) agrees with phonenumbers everywhere."""
     import phonenumbers
 
-    from core.records.normalize import phone_digits
+    from core.entities.normalize import phone_digits
 
     checked = 0
     for region in phonenumbers.SUPPORTED_REGIONS:

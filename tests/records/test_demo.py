@@ -4,9 +4,9 @@ from django_tenants.utils import schema_context
 
 from core.activities.models import Activity, Task
 from core.audit.models import AuditEntry
-from core.records.demo import seed_demo
 from core.records.models import Account, Contact, Deal
 from core.service.models import Ticket
+from guanxi.demo import seed_demo
 from tests.factories import owner_of
 
 

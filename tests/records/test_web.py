@@ -17,9 +17,9 @@ from django.utils import translation
 from django_tenants.utils import schema_context
 
 from core.audit.models import AuditEntry, FieldChange
+from core.customization.pipelines import NEW_BUSINESS
 from core.records import services
 from core.records.models import Account, Contact, Deal, DealStageChange, Product
-from core.records.pipelines import NEW_BUSINESS
 from core.users.services import user_update_profile
 from tests.factories import PASSWORD
 from tests.records.conftest import api_for

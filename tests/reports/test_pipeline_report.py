@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from core.customization import services as config
 from core.customization.current import default_document
+from core.customization.pipelines import get_pipeline
 from core.records import services as records
 from core.records.models import Deal
-from core.records.pipelines import get_pipeline
 from core.reports.selectors import pipeline_report
 from tests.factories import PASSWORD
 from tests.records.conftest import api_for

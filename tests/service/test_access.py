@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from core.access.scoping import access_of
 from core.records import selectors as record_selectors
 from core.records import services as records
 from core.records.models import Account, Contact
-from core.records.writepath import access_of
 from core.service import selectors, services
 from core.service.models import Ticket
 from tests.service.conftest import T0, api_for, hours, open_ticket

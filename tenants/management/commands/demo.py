@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from core.records.demo import seed_demo
 from core.users.models import User
+from guanxi.demo import seed_demo
 from tenants.models import Tenant, workspace_url
 from tenants.services import tenant_signup, workspace_host
 

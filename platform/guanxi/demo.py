@@ -5,12 +5,11 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+from core.customization.pipelines import NEW_BUSINESS
+from core.records import services
+from core.records.models import Account
 from core.users.models import User
 from core.users.roles import Role
-
-from . import services
-from .models import Account
-from .pipelines import NEW_BUSINESS
 
 DEMO_PASSWORD = "guanxi-demo-2026"
 

@@ -9,34 +9,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from core.access.policy import Access
+from core.access.scoping import access_of, not_allowed, require  # noqa: F401 (re-exported for now)
 from core.audit.services import audit_record, history_record
+from core.entities.events import emit
 from core.users.models import User
-
-from .events import emit
 
 SENSITIVE_FIELDS = {"phones", "bank_account"}
 # entities with custom fields (core.customization): their `custom` values are validated on every save
 CUSTOMIZABLE = frozenset({"account", "contact", "lead", "deal", "ticket", "activity", "campaign"})
 
 
-def not_allowed() -> PermissionDenied:
-    return PermissionDenied(_("You do not have permission to do this."))
-
-
-def require(condition: bool) -> None:
-    if not condition:
-        raise not_allowed()
-
-
 def audit_value(field: str, value: Any) -> Any:
     """What history and audit keep of a value: sensitive ones only masked."""
     if field in SENSITIVE_FIELDS and value:
-        from .normalize import mask_phone
+        from core.entities.normalize import mask_phone
 
         if isinstance(value, list):
             return [mask_phone(v) for v in value]
@@ -132,11 +122,3 @@ def delete_record(*, actor: User, entity: str, instance: models.Model) -> None:
                                   code="protected") from None
         audit_record(actor=actor, action="delete", entity=entity, record_id=record_id, record_label=label)
     emit("guanxi_record_saved", entity=entity, record_id=record_id, action="delete", fields=[], actor_id=actor.pk)
-
-
-def access_of(actor: User) -> Access:
-    access = getattr(actor, "_guanxi_access", None)
-    if access is None:
-        access = Access(actor)
-        actor._guanxi_access = access
-    return access
