@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q
-
 from core.users.models import User
 from core.users.roles import Role
 
@@ -69,61 +67,3 @@ class Access:
     def sees_contact_details(self) -> bool:
         """Finance works with money, never with people's phones and emails."""
         return self.role is not None and self.role != Role.FINANCE
-
-    # --- record scopes as Q objects over each model --------------------------------------------
-    def accounts_q(self, *, write: bool = False) -> Q:
-        from core.records.models import AccountShare
-
-        if self.role is None:
-            return Q(pk__in=[])
-        if self.full:
-            return Q()
-        if write and self.role in (Role.VIEWER, Role.FINANCE, Role.SUPPORT):
-            return Q(pk__in=[])
-        if self.role == Role.FINANCE:
-            return Q()
-        if self.role == Role.SUPPORT:
-            from core.service.models import Ticket
-
-            # tickets bring their accounts into view (service desk); read only, writes stopped above
-            return Q(pk__in=Ticket.objects.values("account_id"))
-        levels = ["write"] if write else ["read", "write"]
-        shared = AccountShare.objects.filter(user_id=self.user.pk, access__in=levels).values("account_id")
-        return Q(owner_id__in=self.owner_ids) | Q(pk__in=shared)
-
-    def under_account_q(self, *, write: bool = False) -> Q:
-        """Contacts and deals: visible with their account, or when the user owns them."""
-        from core.records.models import Account
-
-        if self.role is None:
-            return Q(pk__in=[])
-        if self.full:
-            return Q()
-        if write and self.role in (Role.VIEWER, Role.FINANCE, Role.SUPPORT):
-            return Q(pk__in=[])
-        if self.role in (Role.SUPPORT,):
-            return Q(pk__in=[])
-        # a correlated EXISTS: an `IN (subquery)` inside an OR makes PostgreSQL collect every visible
-        # account first (a full scan for members); EXISTS checks just this row's account
-        visible = Account.objects.filter(pk=OuterRef("account_id")).filter(self.accounts_q(write=write))
-        return Q(owner_id__in=self.owner_ids) | Q(Exists(visible))
-
-    def deals_q(self, *, write: bool = False) -> Q:
-        if self.role == Role.FINANCE:
-            return Q() if not write else Q(pk__in=[])
-        return self.under_account_q(write=write)
-
-    def contacts_q(self, *, write: bool = False) -> Q:
-        if self.role == Role.FINANCE:
-            return Q(pk__in=[])
-        if self.role == Role.SUPPORT and not write:
-            from core.service.models import Ticket
-
-            # the people of the accounts tickets refer to; deals stay out (under_account_q is empty for support)
-            return Q(account_id__in=Ticket.objects.values("account_id"))
-        return self.under_account_q(write=write)
-
-    def products_q(self, *, write: bool = False) -> Q:
-        if write:
-            return Q() if self.full else Q(pk__in=[])
-        return Q() if self.role is not None else Q(pk__in=[])

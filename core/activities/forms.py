@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.records.forms import RecordForm, _menu, _text
 
+from .fields import ACTIVITY_FIELDS, TASK_FIELDS
 from .models import Activity, Task
-from .services import ACTIVITY_FIELDS, TASK_FIELDS
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"})
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.access.policy import Access
 from core.access.scoping import access_of, access_record, access_record_for_write
+from core.records import scopes
 from core.records.models import Account, Contact, Deal
 from core.records.selectors import contacts, deals
 from core.users.models import User
@@ -32,9 +33,9 @@ NOTHING = Q(pk__in=[])
 def _linked_q(access: Access, *, write: bool) -> Q:
     """Rows whose account, contact or deal the actor may see (or change, with `write`)."""
     # correlated EXISTS per link: `IN (subquery)` inside an OR would collect every visible record first
-    visible_account = Account.objects.filter(pk=OuterRef("account_id")).filter(access.accounts_q(write=write))
-    visible_contact = Contact.objects.filter(pk=OuterRef("contact_id")).filter(access.contacts_q(write=write))
-    visible_deal = Deal.objects.filter(pk=OuterRef("deal_id")).filter(access.deals_q(write=write))
+    visible_account = Account.objects.filter(pk=OuterRef("account_id")).filter(scopes.accounts_q(access, write=write))
+    visible_contact = Contact.objects.filter(pk=OuterRef("contact_id")).filter(scopes.contacts_q(access, write=write))
+    visible_deal = Deal.objects.filter(pk=OuterRef("deal_id")).filter(scopes.deals_q(access, write=write))
     return Q(Exists(visible_account)) | Q(Exists(visible_contact)) | Q(Exists(visible_deal))
 
 
@@ -75,16 +76,22 @@ def tasks(*, actor: User) -> QuerySet[Task]:
     return Task.objects.filter(tasks_q(access_of(actor)))
 
 
+def writable_activities(*, actor: User) -> QuerySet[Activity]:
+    return Activity.objects.filter(activities_q(access_of(actor), write=True))
+
+
+def writable_tasks(*, actor: User) -> QuerySet[Task]:
+    return Task.objects.filter(tasks_q(access_of(actor), write=True))
+
+
 def activity_for_write(*, actor: User, pk: Any) -> Activity:
     """Visible but not changeable: 403; not visible: the same 404 as an absent activity."""
-    write_qs = Activity.objects.filter(activities_q(access_of(actor), write=True))
-    return access_record_for_write(activities(actor=actor), write_qs, pk, None)
+    return access_record_for_write(activities(actor=actor), writable_activities(actor=actor), pk, None)
 
 
 def task_for_write(*, actor: User, pk: Any) -> Task:
     """As `activity_for_write`, for tasks."""
-    write_qs = Task.objects.filter(tasks_q(access_of(actor), write=True))
-    return access_record_for_write(tasks(actor=actor), write_qs, pk, None)
+    return access_record_for_write(tasks(actor=actor), writable_tasks(actor=actor), pk, None)
 
 
 def activity_for_read(*, actor: User, pk: Any) -> Activity:
@@ -131,10 +138,10 @@ def account_timeline_activities(*, actor: User, account: Account, limit: int = 5
 
 def contact_for_link(*, actor: User, pk: Any, field: str = "contact") -> Contact:
     """A contact the actor may change, for linking (core.records.selectors.contact_for_write with `field`)."""
-    write_qs = Contact.objects.filter(merged_into__isnull=True).filter(access_of(actor).contacts_q(write=True))
+    write_qs = Contact.objects.filter(merged_into__isnull=True).filter(scopes.contacts_q(access_of(actor), write=True))
     return access_record_for_write(contacts(actor=actor), write_qs, pk, field)
 
 
 def deal_for_link(*, actor: User, pk: Any, field: str = "deal") -> Deal:
     """A deal the actor may change, for linking (core.records.selectors.deal_for_write with `field`)."""
-    return access_record_for_write(deals(actor=actor), Deal.objects.filter(access_of(actor).deals_q(write=True)), pk, field)
+    return access_record_for_write(deals(actor=actor), Deal.objects.filter(scopes.deals_q(access_of(actor), write=True)), pk, field)

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.records.forms import CURRENCY_CHOICES, DATE, FilterForm, RecordForm, _menu, _text
 
+from .fields import CAMPAIGN_FIELDS
 from .models import Campaign
-from .services import CAMPAIGN_FIELDS
 
 
 class CampaignForm(RecordForm):

@@ -95,14 +95,17 @@ def campaigns(*, actor: User) -> QuerySet[Campaign]:
     return with_metrics(_readable(actor))
 
 
+def writable_campaigns(*, actor: User) -> QuerySet[Campaign]:
+    return Campaign.objects.all() if can_write_campaigns(access_of(actor)) else Campaign.objects.none()
+
+
 def campaign_for_read(*, actor: User, pk: Any) -> Campaign:
     return access_record(campaigns(actor=actor), pk)
 
 
 def campaign_for_write(*, actor: User, pk: Any, field: str | None = None) -> Campaign:
     """Readable but not changeable: 403; not readable (support, another workspace, absent): 404."""
-    write_qs = Campaign.objects.all() if can_write_campaigns(access_of(actor)) else Campaign.objects.none()
-    return access_record_for_write(_readable(actor), write_qs, pk, field)
+    return access_record_for_write(_readable(actor), writable_campaigns(actor=actor), pk, field)
 
 
 def campaign_members(*, actor: User, campaign: Campaign) -> QuerySet[CampaignMember]:

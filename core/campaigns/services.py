@@ -15,12 +15,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.access.scoping import access_of, access_record, require
 from core.audit.services import audit_record
 from core.entities.events import emit
-from core.entities.fields import F, clean
+from core.entities.fields import clean
 from core.entities.search import record_tokens
 from core.leads.selectors import leads
 from core.records import selectors as records_selectors
@@ -29,23 +28,10 @@ from core.users.models import User
 from core.writepath.save import delete_record, save_record
 
 from . import selectors
+from .fields import CAMPAIGN_FIELDS
 from .models import Campaign, CampaignDeal, CampaignMember
 
-MAX_BUDGET = Decimal("999999999999.99")  # what numeric(14, 2) holds
 MAX_MEMBERS_PER_CALL = 1000
-
-CAMPAIGN_FIELDS: dict[str, F] = {
-    "name": F("text", pgettext_lazy("record", "Name"), required=True, max_length=200),
-    "channel": F("choice", gettext_lazy("Channel"), choices=Campaign.Channel),
-    "start_date": F("date", gettext_lazy("Start date"), required=True),
-    "end_date": F("date", gettext_lazy("End date")),
-    "budget": F("decimal", gettext_lazy("Budget"), min_value=0, max_value=MAX_BUDGET),
-    "currency": F("currency", gettext_lazy("Currency")),
-    "status": F("choice", gettext_lazy("Status"), choices=Campaign.Status),
-    "description": F("longtext", gettext_lazy("Description"), max_length=10000),
-    "owner": F("fk", pgettext_lazy("record", "Owner")),
-    "custom": F("custom", gettext_lazy("Custom fields")),
-}
 
 
 def _field_error(field: str, message: str, code: str) -> ValidationError:

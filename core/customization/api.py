@@ -22,7 +22,7 @@ from core.api.base import WorkspaceAPIView
 from core.api.errors import ApplicationError
 
 from . import selectors, services
-from .current import ENTITIES, current_config, current_version
+from .current import current_config, current_version, entities
 from .schema import presets
 
 
@@ -166,7 +166,7 @@ class ConfigPresetsView(WorkspaceAPIView):
 @extend_schema(tags=["configuration"], summary="Built-in and custom fields of an entity, to draw a form")
 class MetaFieldsView(WorkspaceAPIView):
     def get(self, request: Request, entity: str) -> Response:
-        if entity not in ENTITIES:
+        if entity not in entities():
             raise Http404
         from .meta import builtin_meta
 

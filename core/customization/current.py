@@ -22,15 +22,20 @@ from django.core.signals import request_started
 from django.db import connection
 
 from core.customization.pipelines import NEW_BUSINESS_SPEC, Pipeline, build_pipeline
+from core.entities.registry import registry
 
 from .compiled import CompiledFields, compile_fields
 
-ENTITIES = ("account", "contact", "lead", "deal", "ticket", "activity", "campaign")
 CACHE_SIZE = 512
 DEFAULT_SETTINGS: dict[str, Any] = {
     "default_currency": "CNY", "time_zone": "Asia/Shanghai", "language": "zh-hans",
     "fiscal_year_start_month": 1, "pool": {"max_owned_accounts": 0},
 }
+
+
+def entities() -> list[str]:
+    """The keys of the entities that have custom fields (the entity registry's customizable ones)."""
+    return [entity.key for entity in registry.customizable()]
 
 
 def default_document() -> dict[str, Any]:

@@ -24,16 +24,22 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.entities.registry import registry
 from core.users.roles import Role
 
-from .current import ENTITIES
 from .schema import ConfigError
 
-ENTITY_LABELS = {
-    "account": _("Accounts"), "contact": _("Contacts"), "lead": _("Leads"), "deal": _("Deals"),
-    "ticket": _("Tickets"), "activity": _("Activities"), "campaign": _("Campaigns"),
-}
-assert set(ENTITY_LABELS) == set(ENTITIES)
+LINK_TARGETS = ("account", "contact", "lead", "deal", "ticket", "campaign", "product")  # the schema's link_entity
+
+
+def entity_label(key: str) -> str:
+    """An entity's plural name ("Accounts"), as the settings pages list them."""
+    return str(registry.get(key).label_plural)
+
+
+def link_entity_labels() -> dict[str, str]:
+    """The records a link field can point to, by their singular name."""
+    return {key: str(registry.get(key).label) for key in LINK_TARGETS}
 
 TYPE_LABELS = {
     "text": pgettext_lazy("custom field type", "Text"),
@@ -54,10 +60,6 @@ TYPE_LABELS = {
     "link": pgettext_lazy("custom field type", "Linked record"),
     "region": pgettext_lazy("custom field type", "Region"),
     "tags": pgettext_lazy("custom field type", "Tags"),
-}
-LINK_ENTITY_LABELS = {
-    "account": _("Account"), "contact": _("Contact"), "lead": _("Lead"), "deal": _("Deal"),
-    "ticket": _("Ticket"), "campaign": _("Campaign"), "product": _("Product"),
 }
 STAGE_KIND_LABELS = {
     "open": pgettext_lazy("stage kind", "Open"), "won": pgettext_lazy("stage kind", "Won"),
@@ -233,7 +235,7 @@ class FieldForm(forms.Form):
     regex_message_en = forms.CharField(label=_("Message when the pattern does not match (English)"),
                                        required=False, max_length=1000)
     link_entity = forms.ChoiceField(label=_("Linked record kind"), required=False,
-                                    choices=[("", "—"), *LINK_ENTITY_LABELS.items()])
+                                    choices=[("", "—"), *link_entity_labels().items()])
     sensitive = forms.BooleanField(label=_("Sensitive"), required=False, help_text=_(
         "Values are encrypted at rest and shown masked to roles that may not reveal them."))
     visible_to = forms.MultipleChoiceField(label=_("Visible to"), required=False,

@@ -4,24 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.entities.fields import F
-
-
-def _specs(entity: str) -> dict[str, F]:
-    from core.activities.services import ACTIVITY_FIELDS
-    from core.campaigns.services import CAMPAIGN_FIELDS
-    from core.leads.services import LEAD_FIELDS
-    from core.records.services import ACCOUNT_FIELDS, CONTACT_FIELDS, DEAL_FIELDS
-    from core.service.services import TICKET_FIELDS
-
-    return {"account": ACCOUNT_FIELDS, "contact": CONTACT_FIELDS, "lead": LEAD_FIELDS, "deal": DEAL_FIELDS,
-            "ticket": TICKET_FIELDS, "activity": ACTIVITY_FIELDS, "campaign": CAMPAIGN_FIELDS}[entity]
+from core.entities.registry import registry
 
 
 def builtin_meta(entity: str) -> list[dict[str, Any]]:
     """key, kind, label (active language), required, limits and choices of each built-in field."""
     described = []
-    for key, spec in _specs(entity).items():
+    for key, spec in registry.get(entity).fields.items():
         if spec.kind == "custom":
             continue
         item: dict[str, Any] = {"key": key, "type": spec.kind, "label": str(spec.label), "required": spec.required}

@@ -17,6 +17,7 @@ from django.db import connection, models
 from django.utils.translation import gettext as _
 
 from core.crypto.cipher import decrypt, encrypt
+from core.entities.registry import registry
 
 from .current import current_config
 
@@ -49,9 +50,7 @@ def _sealed(entity: str, values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _model(entity: str) -> type[models.Model]:
-    from .semantic import entity_models
-
-    return entity_models()[entity]
+    return registry.model(entity)
 
 
 def _db_errors(entity: str, instance: models.Model, values: Mapping[str, Any], changed: set[str],
@@ -83,11 +82,8 @@ def _db_errors(entity: str, instance: models.Model, values: Mapping[str, Any], c
 
 
 def _link_model(entity: str) -> type[models.Model] | None:
-    from core.records.models import Product
-
-    from .semantic import entity_models
-
-    return {**entity_models(), "product": Product}.get(entity)
+    found = registry.find(entity)
+    return found.model if found else None
 
 
 def _taken(entity: str, instance: models.Model, key: str, value: Any) -> bool:

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Cast
 
 from core.crypto.cipher import PREFIX, reencrypt, token_key_id
+from core.entities.registry import registry
 
 from .records import ENCRYPTED
 
@@ -21,9 +22,7 @@ CONTEXT = "custom"
 
 
 def customizable_models() -> list[type[models.Model]]:
-    from .semantic import entity_models
-
-    return list(entity_models().values())
+    return [entity.model for entity in registry.customizable()]
 
 
 def stale_custom_rows(model: type[models.Model], *, newest_key_id: str) -> QuerySet:

@@ -16,6 +16,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
+from core.entities.registry import registry
+
 from . import conditions
 from .compiled import compile_fields
 from .fieldtypes import FieldSpecError
@@ -26,14 +28,8 @@ HIDDEN_BUILTINS = {"custom", "search_tokens", "id", "name_key", "merged_into"}
 
 
 def entity_models() -> dict[str, type[models.Model]]:
-    from core.activities.models import Activity
-    from core.campaigns.models import Campaign
-    from core.leads.models import Lead
-    from core.records.models import Account, Contact, Deal
-    from core.service.models import Ticket
-
-    return {"account": Account, "contact": Contact, "lead": Lead, "deal": Deal, "ticket": Ticket,
-            "activity": Activity, "campaign": Campaign}
+    """The models of the entities with custom fields, from the entity registry."""
+    return {entity.key: entity.model for entity in registry.customizable()}
 
 
 def builtin_fields(entity: str) -> set[str]:

@@ -31,14 +31,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core.api.errors import Conflict
 
 from . import selectors, services
-from .current import ENTITIES, current_config
+from .current import current_config, entities
 from .fieldtypes import localized
 from .forms import (
     APPLIES_TO,
     BLANK_OPTION,
     BLANK_STAGE,
-    ENTITY_LABELS,
-    LINK_ENTITY_LABELS,
     STAGE_KIND_LABELS,
     TYPE_LABELS,
     FieldForm,
@@ -47,6 +45,8 @@ from .forms import (
     PipelineForm,
     Row,
     apply_row_actions,
+    entity_label,
+    link_entity_labels,
     option_rows_from,
     posted_options,
     posted_stages,
@@ -175,10 +175,10 @@ def _preset_entries() -> list[dict[str, Any]]:
 def _field_counts(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     custom = document.get("custom_fields") or {}
     counts = []
-    for entity in ENTITIES:
+    for entity in entities():
         specs = custom.get(entity) or []
         active = sum(1 for spec in specs if not spec.get("archived"))
-        counts.append({"entity": entity, "label": ENTITY_LABELS[entity], "active": active,
+        counts.append({"entity": entity, "label": entity_label(entity), "active": active,
                        "archived": len(specs) - active})
     return counts
 
@@ -246,7 +246,7 @@ def _confirm(request: HttpRequest, target: Mapping[str, Any],
 # --- custom fields -----------------------------------------------------------------------------------
 
 def _entity(entity: str) -> str:
-    if entity not in ENTITIES:
+    if entity not in entities():
         raise Http404
     return entity
 
@@ -311,7 +311,7 @@ def _preview_field(spec: Mapping[str, Any], editing: str) -> dict[str, Any]:
         "required": bool(spec.get("required")), "sensitive": bool(spec.get("sensitive")),
         "step": step, "limits": limits, "maxlength": spec.get("max_length") if kind in ("text", "long_text")
         and isinstance(spec.get("max_length"), int) else None,
-        "options": options, "link_entity": LINK_ENTITY_LABELS.get(spec.get("link_entity", ""), ""),
+        "options": options, "link_entity": link_entity_labels().get(spec.get("link_entity", ""), ""),
         "editing": bool(editing) and spec.get("key") == editing,
     }
 
@@ -342,7 +342,7 @@ def _field_rows(specs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list
 def _fields_context(state: InForce, entity: str) -> dict[str, Any]:
     specs = _specs(state.document, entity)
     active, archived = _field_rows(specs)
-    return {"entity": entity, "entity_label": ENTITY_LABELS[entity], "entities": _field_counts(state.document),
+    return {"entity": entity, "entity_label": entity_label(entity), "entities": _field_counts(state.document),
             "active": active, "archived": archived, "base": state.number,
             "preview": preview_sections(specs), "currency": _currency(state.document), "section": "fields"}
 
@@ -386,7 +386,7 @@ def field_order(request: HttpRequest, entity: str) -> HttpResponse:
             _find(specs, key)["order"] = number
         state.document.setdefault("custom_fields", {})[entity] = specs
         outcome = attempt(services.config_save, actor=request.user, document=state.document, base_version=base,
-                          note=_("Reordered the fields of %(entity)s") % {"entity": ENTITY_LABELS[entity]})
+                          note=_("Reordered the fields of %(entity)s") % {"entity": entity_label(entity)})
     if not request.htmx:
         if outcome.version:
             return _saved_response(request, outcome.version, reverse("customization:fields", args=[entity]))
@@ -424,7 +424,7 @@ def field_archive(request: HttpRequest, entity: str, key: str) -> HttpResponse:
         note = _("Restored the field “%(label)s” of %(entity)s")
     state.document.setdefault("custom_fields", {})[entity] = specs
     outcome = attempt(services.config_save, actor=request.user, document=state.document, base_version=base,
-                      note=note % {"label": label, "entity": ENTITY_LABELS[entity]})
+                      note=note % {"label": label, "entity": entity_label(entity)})
     if outcome.version:
         return _saved_response(request, outcome.version, reverse("customization:fields", args=[entity]))
     context = _fields_context(in_force(), entity) | {"outcome": outcome, "base": base}
@@ -439,7 +439,7 @@ def _field_form_context(state: InForce, entity: str, form: FieldForm, options: l
         with_field(document, entity, dict(spec), original)
         specs = document["custom_fields"][entity]
     return {
-        "entity": entity, "entity_label": ENTITY_LABELS[entity], "entities": _field_counts(state.document),
+        "entity": entity, "entity_label": entity_label(entity), "entities": _field_counts(state.document),
         "form": form, "options": options, "original": original, "base": base, "outcome": outcome or Outcome(),
         "blank_option": Row("__ROW__", dict(BLANK_OPTION)),
         "applies_to": {name: sorted(types) for name, types in APPLIES_TO.items()},
@@ -479,7 +479,7 @@ def field_edit(request: HttpRequest, entity: str, key: str = "") -> HttpResponse
         label = localized(spec.get("label")) or spec.get("key")
         note = form.cleaned_data.get("note") or (
             _("Changed the field “%(label)s” of %(entity)s") if existing
-            else _("Added the field “%(label)s” to %(entity)s")) % {"label": label, "entity": ENTITY_LABELS[entity]}
+            else _("Added the field “%(label)s” to %(entity)s")) % {"label": label, "entity": entity_label(entity)}
         outcome = attempt(services.config_save, actor=request.user, document=document, base_version=base,
                           note=note)
         if outcome.version:
@@ -508,7 +508,7 @@ def field_preview(request: HttpRequest, entity: str) -> HttpResponse:
     with_field(document, entity, spec, original if existing else "")
     return render(request, "customization/_preview.html", {
         "preview": preview_sections(document["custom_fields"][entity], editing=spec.get("key") or "new"),
-        "currency": _currency(state.document), "entity_label": ENTITY_LABELS[entity]})
+        "currency": _currency(state.document), "entity_label": entity_label(entity)})
 
 
 # --- pipelines ---------------------------------------------------------------------------------------

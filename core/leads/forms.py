@@ -14,8 +14,8 @@ from django.utils.translation import pgettext_lazy
 from core.records.forms import FilterForm, RecordForm, _menu, _search_field, _text, join_list
 from core.records.serializers import _masked_phones
 
+from .fields import CONVERT_FIELDS, LEAD_FIELDS
 from .models import Lead
-from .services import CONVERT_FIELDS, LEAD_FIELDS
 
 PHONE_HELP = _("Separate with commas, for example 138 1234 5678, +86 21 1234 5678.")
 

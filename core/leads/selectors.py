@@ -43,11 +43,14 @@ def leads(*, actor: User) -> QuerySet[Lead]:
     return Lead.objects.filter(leads_q(access_of(actor)))
 
 
+def writable_leads(*, actor: User) -> QuerySet[Lead]:
+    return Lead.objects.filter(leads_q(access_of(actor), write=True))
+
+
 def lead_for_read(*, actor: User, pk: Any) -> Lead:
     return access_record(leads(actor=actor), pk)
 
 
 def lead_for_write(*, actor: User, pk: Any, field: str | None = None) -> Lead:
     """Visible but read-only: 403 (a field error inside a payload). Not visible: the 404 of an absent lead."""
-    write_qs = Lead.objects.filter(leads_q(access_of(actor), write=True))
-    return access_record_for_write(leads(actor=actor), write_qs, pk, field)
+    return access_record_for_write(leads(actor=actor), writable_leads(actor=actor), pk, field)

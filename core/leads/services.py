@@ -16,13 +16,12 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.access.scoping import access_of, require
 from core.api.errors import Conflict
 from core.audit.services import audit_record, history_record
 from core.entities.events import emit
-from core.entities.fields import F, clean
+from core.entities.fields import clean
 from core.entities.search import record_tokens
 from core.records import selectors as records_selectors
 from core.records.models import Account
@@ -31,29 +30,8 @@ from core.users.models import User
 from core.writepath.save import delete_record, save_record
 
 from . import selectors
+from .fields import CONVERT_FIELDS, LEAD_FIELDS
 from .models import Lead
-
-LEAD_FIELDS: dict[str, F] = {
-    "company": F("text", gettext_lazy("Company"), max_length=200),
-    "name": F("text", gettext_lazy("Name"), required=True, max_length=150),
-    "title": F("text", gettext_lazy("Title"), max_length=100),
-    "phones": F("phones", gettext_lazy("Phones")),
-    "emails": F("emails", gettext_lazy("Emails")),
-    "source": F("text", gettext_lazy("Source"), max_length=100),
-    "grade": F("choice", gettext_lazy("Grade"), choices=Lead.Grade),
-    "score": F("int", gettext_lazy("Score"), min_value=0, max_value=100),
-    "status": F("choice", gettext_lazy("Status"), choices=Lead.Status),
-    "disqualified_reason": F("text", gettext_lazy("Disqualified reason"), max_length=300),
-    "owner": F("fk", pgettext_lazy("record", "Owner")),
-    "custom": F("custom", gettext_lazy("Custom fields")),
-}
-
-CONVERT_FIELDS: dict[str, F] = {
-    "account": F("fk", gettext_lazy("Account")),
-    "create_deal": F("bool", gettext_lazy("Create a deal")),
-    "deal_name": F("text", gettext_lazy("Deal name"), max_length=200),
-    "amount": F("decimal", gettext_lazy("Amount"), min_value=0),
-}
 
 
 def _field_error(field: str, message: str, code: str) -> ValidationError:

@@ -37,6 +37,7 @@ from core.records.views import (
 from core.web.forms import add_service_errors
 
 from . import filters, forms, selectors, services
+from .fields import LEAD_FIELDS
 from .models import Lead
 from .serializers import lead_out
 
@@ -58,7 +59,7 @@ def _profile(out: dict[str, Any]) -> list[tuple[str, str, str]]:
         if value in (None, "", [], 0) and key != "score":
             continue
         shown = ", ".join(value) if isinstance(value, list) else str(value)
-        rows.append((key, str(services.LEAD_FIELDS[key].label), shown))
+        rows.append((key, str(LEAD_FIELDS[key].label), shown))
     return rows
 
 

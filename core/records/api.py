@@ -15,7 +15,7 @@ from core.access.scoping import access_of, access_record
 from core.api.base import ScopedGenericAPIView
 from core.api.filtering import RequestedFiltersBackend
 from core.customization.filtering import CustomOrderingFilter, annotate_for_ordering, apply_custom_filters
-from core.writepath.save import CUSTOMIZABLE
+from core.entities.registry import registry
 
 from . import filters, selectors, services
 from . import serializers as out
@@ -62,7 +62,7 @@ class RecordListView(ScopedGenericAPIView):
 
     def get(self, request: Request) -> Response:
         qs = self.get_queryset()
-        if self.entity in CUSTOMIZABLE:
+        if registry.get(self.entity).customizable:
             role = access_of(request.user).role or ""
             qs = apply_custom_filters(qs, self.entity, request.query_params, role=role)
             qs = annotate_for_ordering(qs, self.entity, request.query_params.get("ordering", ""), role=role)

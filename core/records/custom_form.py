@@ -27,6 +27,7 @@ from django.utils.translation import pgettext
 from core.customization.compiled import CompiledField
 from core.customization.fieldtypes import MASK, is_empty, localized
 from core.entities.fields import CURRENCIES
+from core.entities.registry import registry
 
 from .forms import join_list, split_list
 
@@ -196,29 +197,10 @@ def _user_menu(actor, cache: dict[str, Any]) -> list[tuple[str, str]]:
 
 def link_source(actor, entity: str):
     """(the records of `entity` the actor may see, the field naming them), or None when there is no menu."""
-    from core.records import selectors
-
-    if entity in ("account", "contact", "deal"):
-        return getattr(selectors, f"{entity}s")(actor=actor), "name"
-    if entity == "product":
-        return selectors.products(actor=actor), "name"
-    if entity == "lead":
-        from core.leads.selectors import leads
-
-        return leads(actor=actor), "name"
-    if entity == "campaign":
-        from core.access.scoping import access_of
-        from core.campaigns.models import Campaign
-        from core.campaigns.selectors import can_read_campaigns
-
-        return (Campaign.objects.all() if can_read_campaigns(access_of(actor)) else Campaign.objects.none()), "name"
-    if entity == "ticket":
-        from core.access.scoping import access_of
-        from core.service.models import Ticket
-        from core.service.selectors import tickets_q
-
-        return Ticket.objects.filter(tickets_q(access_of(actor))), "subject"
-    return None
+    found = registry.find(entity)
+    if found is None:
+        return None
+    return found.read(actor=actor), found.title_field
 
 
 def _link_menu(actor, entity: str, current: str) -> list[tuple[str, str]] | None:

@@ -17,9 +17,9 @@ from django.utils.translation import pgettext_lazy
 from core.customization.pipelines import NEW_BUSINESS
 from core.entities.fields import CURRENCIES
 
+from .fields import ACCOUNT_FIELDS, CONTACT_FIELDS, DEAL_FIELDS, PRODUCT_FIELDS
 from .models import Account, Contact, Deal
 from .serializers import _masked_phones, _masked_secret
-from .services import ACCOUNT_FIELDS, CONTACT_FIELDS, DEAL_FIELDS, PRODUCT_FIELDS
 
 LIST_SEPARATORS = re.compile(r"[,，;；\n]")
 CURRENCY_CHOICES = [(code, code) for code in ["CNY", *sorted(CURRENCIES - {"CNY"})]]

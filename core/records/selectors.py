@@ -15,26 +15,28 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from core.access.scoping import access_of, access_record, access_record_for_write
+from core.entities.registry import registry
 from core.entities.search import query_tokens
 from core.users.models import User
 
+from . import scopes
 from .models import Account, Contact, Deal, DealStageChange, Product
 
 
 def accounts(*, actor: User) -> QuerySet[Account]:
-    return Account.objects.filter(merged_into__isnull=True).filter(access_of(actor).accounts_q())
+    return Account.objects.filter(merged_into__isnull=True).filter(scopes.accounts_q(access_of(actor)))
 
 
 def contacts(*, actor: User) -> QuerySet[Contact]:
-    return Contact.objects.filter(merged_into__isnull=True).filter(access_of(actor).contacts_q())
+    return Contact.objects.filter(merged_into__isnull=True).filter(scopes.contacts_q(access_of(actor)))
 
 
 def deals(*, actor: User) -> QuerySet[Deal]:
-    return Deal.objects.filter(access_of(actor).deals_q())
+    return Deal.objects.filter(scopes.deals_q(access_of(actor)))
 
 
 def products(*, actor: User) -> QuerySet[Product]:
-    return Product.objects.filter(access_of(actor).products_q())
+    return Product.objects.filter(scopes.products_q(access_of(actor)))
 
 
 def pool(*, actor: User) -> QuerySet[Account]:
@@ -48,26 +50,40 @@ def account_for_read(*, actor: User, pk: Any) -> Account:
     return access_record(accounts(actor=actor) | pool(actor=actor), pk)
 
 
+def writable_accounts(*, actor: User) -> QuerySet[Account]:
+    return Account.objects.filter(merged_into__isnull=True).filter(scopes.accounts_q(access_of(actor), write=True))
+
+
+def writable_contacts(*, actor: User) -> QuerySet[Contact]:
+    return Contact.objects.filter(merged_into__isnull=True).filter(scopes.contacts_q(access_of(actor), write=True))
+
+
+def writable_deals(*, actor: User) -> QuerySet[Deal]:
+    return Deal.objects.filter(scopes.deals_q(access_of(actor), write=True))
+
+
+def writable_products(*, actor: User) -> QuerySet[Product]:
+    return Product.objects.filter(scopes.products_q(access_of(actor), write=True))
+
+
 def account_for_write(*, actor: User, pk: Any, field: str | None = None) -> Account:
-    access = access_of(actor)
-    write_qs = Account.objects.filter(merged_into__isnull=True).filter(access.accounts_q(write=True))
-    return access_record_for_write(accounts(actor=actor), write_qs, pk, field)
+    return access_record_for_write(accounts(actor=actor), writable_accounts(actor=actor), pk, field)
 
 
 def contact_for_write(*, actor: User, pk: Any) -> Contact:
-    write_qs = Contact.objects.filter(merged_into__isnull=True).filter(access_of(actor).contacts_q(write=True))
-    return access_record_for_write(contacts(actor=actor), write_qs, pk, None)
+    return access_record_for_write(contacts(actor=actor), writable_contacts(actor=actor), pk, None)
 
 
 def deal_for_write(*, actor: User, pk: Any) -> Deal:
-    return access_record_for_write(deals(actor=actor), Deal.objects.filter(access_of(actor).deals_q(write=True)), pk, None)
+    return access_record_for_write(deals(actor=actor), writable_deals(actor=actor), pk, None)
 
 
 def record_for_read(*, actor: User, entity: str, pk: Any):
-    querysets = {"account": accounts, "contact": contacts, "deal": deals, "product": products}
-    if entity not in querysets:
+    """One record of any registered entity that the actor may read (404 otherwise)."""
+    found = registry.find(entity)
+    if found is None:
         raise Http404(_("Not found."))
-    return access_record(querysets[entity](actor=actor), pk)
+    return access_record(found.read(actor=actor), pk)
 
 
 def merged_target(*, actor: User, pk: Any) -> Account | None:

@@ -7,7 +7,6 @@ and an audit entry, and emits a domain event after commit (see core.writepath.sa
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -15,81 +14,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.access.scoping import access_of, not_allowed, require
 from core.api.errors import Conflict
 from core.audit.services import audit_record
 from core.customization.pipelines import default_pipeline, get_pipeline
 from core.entities.events import emit
-from core.entities.fields import F, clean
+from core.entities.fields import clean
 from core.entities.normalize import company_key
 from core.entities.search import record_tokens
 from core.users.models import User
 from core.writepath.save import delete_record, save_record
 
 from . import selectors
+from .fields import ACCOUNT_FIELDS, CONTACT_FIELDS, DEAL_FIELDS, PRODUCT_FIELDS
 from .models import Account, AccountShare, Contact, Deal, DealStageChange, Product
-
-ACCOUNT_FIELDS: dict[str, F] = {
-    "name": F("text", pgettext_lazy("record", "Name"), required=True, max_length=200),
-    "kind": F("choice", gettext_lazy("Kind"), choices=Account.Kind),
-    "level": F("text", gettext_lazy("Level"), max_length=1),
-    "industry": F("text", gettext_lazy("Industry"), max_length=100),
-    "source": F("text", gettext_lazy("Source"), max_length=100),
-    "status": F("choice", gettext_lazy("Status"), choices=Account.Status),
-    "tags": F("list", gettext_lazy("Tags")),
-    "phones": F("phones", gettext_lazy("Phones")),
-    "emails": F("emails", gettext_lazy("Emails")),
-    "province": F("text", gettext_lazy("Province"), max_length=50),
-    "city": F("text", gettext_lazy("City"), max_length=50),
-    "district": F("text", gettext_lazy("District"), max_length=50),
-    "address": F("text", gettext_lazy("Address"), max_length=300),
-    "website": F("url", gettext_lazy("Website"), max_length=200),
-    "description": F("longtext", gettext_lazy("Description"), max_length=10000),
-    "billing_name": F("text", gettext_lazy("Billing name"), max_length=200),
-    "tax_number": F("text", gettext_lazy("Tax number"), max_length=50),
-    "bank_account": F("text", gettext_lazy("Bank account"), max_length=64),
-    "owner": F("fk", pgettext_lazy("record", "Owner")),
-    "custom": F("custom", gettext_lazy("Custom fields")),
-}
-
-CONTACT_FIELDS: dict[str, F] = {
-    "account": F("fk", gettext_lazy("Account")),
-    "name": F("text", gettext_lazy("Name"), required=True, max_length=150),
-    "title": F("text", gettext_lazy("Title"), max_length=100),
-    "phones": F("phones", gettext_lazy("Phones")),
-    "emails": F("emails", gettext_lazy("Emails")),
-    "wechat_id": F("text", gettext_lazy("WeChat ID"), max_length=100),
-    "birthday": F("date", gettext_lazy("Birthday")),
-    "purchase_role": F("choice", gettext_lazy("Role in the purchase"), choices=Contact.PurchaseRole),
-    "owner": F("fk", pgettext_lazy("record", "Owner")),
-    "custom": F("custom", gettext_lazy("Custom fields")),
-}
-
-DEAL_FIELDS: dict[str, F] = {
-    "name": F("text", pgettext_lazy("record", "Name"), required=True, max_length=200),
-    "account": F("fk", gettext_lazy("Account"), required=True),
-    "contact": F("fk", gettext_lazy("Contact")),
-    "amount": F("decimal", gettext_lazy("Amount"), min_value=0, max_value=Decimal("999999999999.99"),
-                 default=Decimal("0.00")),
-    "currency": F("currency", gettext_lazy("Currency")),
-    "expected_close_date": F("date", gettext_lazy("Expected close date")),
-    "pipeline": F("text", gettext_lazy("Pipeline"), max_length=50),
-    "stage": F("text", gettext_lazy("Stage"), max_length=50),
-    "probability": F("int", gettext_lazy("Probability"), min_value=0, max_value=100),
-    "won_lost_reason": F("text", gettext_lazy("Won or lost reason"), max_length=300),
-    "owner": F("fk", pgettext_lazy("record", "Owner")),
-    "custom": F("custom", gettext_lazy("Custom fields")),
-}
-
-PRODUCT_FIELDS: dict[str, F] = {
-    "name": F("text", pgettext_lazy("record", "Name"), required=True, max_length=200),
-    "sku": F("text", gettext_lazy("SKU"), required=True, max_length=64),
-    "unit_price": F("decimal", gettext_lazy("Unit price"), required=True, min_value=0),
-    "currency": F("currency", gettext_lazy("Currency")),
-    "active": F("bool", pgettext_lazy("product", "Active")),
-}
 
 
 def _field_error(field: str, message: str, code: str) -> ValidationError:

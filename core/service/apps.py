@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ServiceConfig(AppConfig):
     name = "core.service"
     label = "service"
+
+    def ready(self) -> None:
+        from .entities import register
+
+        register()

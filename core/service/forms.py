@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.records.forms import FilterForm, RecordForm, _menu, _text
 
+from .fields import ASSIGN_FIELDS, RATE_FIELDS, RESOLVE_FIELDS, TICKET_FIELDS
 from .models import Ticket
-from .services import ASSIGN_FIELDS, RATE_FIELDS, RESOLVE_FIELDS, TICKET_FIELDS
 
 SCORE_CHOICES = [(str(score), str(score)) for score in range(1, 6)]
 

@@ -34,6 +34,7 @@ from django.utils import timezone
 from core.access.policy import Access
 from core.access.scoping import access_of, access_record, access_record_for_write
 from core.audit.models import AuditAction, AuditEntry
+from core.records import scopes
 from core.records.models import Account
 from core.users.models import User
 from core.users.roles import Role
@@ -53,7 +54,7 @@ def tickets_q(access: Access, *, write: bool = False) -> Q:
     if access.role in DESK_ROLES:
         return Q()
     if access.role in TICKET_WRITERS or (access.role == Role.VIEWER and not write):
-        accounts = Account.objects.filter(access.accounts_q(write=write)).values("pk")
+        accounts = Account.objects.filter(scopes.accounts_q(access, write=write)).values("pk")
         return Q(account_id__in=accounts)
     return Q(pk__in=[])  # finance, deactivated logins, and viewers asking to write
 
@@ -106,6 +107,10 @@ def tickets(*, actor: User, now: dt.datetime | None = None) -> QuerySet[Ticket]:
     return with_sla(Ticket.objects.filter(tickets_q(access_of(actor))), now=now)
 
 
+def writable_tickets(*, actor: User) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(tickets_q(access_of(actor), write=True))
+
+
 def ticket_queue(*, actor: User, now: dt.datetime | None = None) -> QuerySet[Ticket]:
     """The desk's work queue: unfinished tickets, breached first, then by the earliest deadline due."""
     breached = Q(response_breached=True) | Q(resolution_breached=True)
@@ -136,8 +141,7 @@ def ticket_for_read(*, actor: User, pk: Any, now: dt.datetime | None = None) -> 
 
 def ticket_for_write(*, actor: User, pk: Any, now: dt.datetime | None = None) -> Ticket:
     """One ticket the actor may change: 404 when not visible, 403 when visible but read-only."""
-    write_qs = Ticket.objects.filter(tickets_q(access_of(actor), write=True))
-    return access_record_for_write(tickets(actor=actor, now=now), write_qs, pk, None)
+    return access_record_for_write(tickets(actor=actor, now=now), writable_tickets(actor=actor), pk, None)
 
 
 def intake_matches(query: str) -> QuerySet[Account]:
@@ -189,11 +193,11 @@ def account_for_ticket(*, actor: User, pk: Any, field: str = "account") -> Accou
     access = access_of(actor)
     live = Account.objects.filter(merged_into__isnull=True)
     if access.role in DESK_ROLES:
-        scope = access.accounts_q()
+        scope = scopes.accounts_q(access)
         if access.role == Role.SUPPORT:
             scope |= looked_up_q(actor)
         return access_record(live.filter(scope), pk, field)
-    return access_record_for_write(live.filter(access.accounts_q()), live.filter(access.accounts_q(write=True)), pk, field)
+    return access_record_for_write(live.filter(scopes.accounts_q(access)), live.filter(scopes.accounts_q(access, write=True)), pk, field)
 
 
 def may_work_on(*, user: User, account_id: int) -> bool:
@@ -203,4 +207,4 @@ def may_work_on(*, user: User, account_id: int) -> bool:
         return False
     if access.role in DESK_ROLES:
         return True
-    return Account.objects.filter(pk=account_id).filter(access.accounts_q(write=True)).exists()
+    return Account.objects.filter(pk=account_id).filter(scopes.accounts_q(access, write=True)).exists()

@@ -21,10 +21,9 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.access.scoping import access_of, require
-from core.entities.fields import F, clean
+from core.entities.fields import clean
 from core.entities.search import record_tokens
 from core.records.models import Contact
 from core.users.models import User
@@ -32,39 +31,13 @@ from core.users.roles import Role
 from core.writepath.save import delete_record, save_record
 
 from . import selectors, sla
+from .fields import ASSIGN_FIELDS, RATE_FIELDS, RESOLVE_FIELDS, TICKET_FIELDS, TICKET_UPDATE_FIELDS
 from .models import ACTIVE_STATUSES, TRANSITIONS, Ticket
 
 logger = logging.getLogger("guanxi.service")
 
-TICKET_FIELDS: dict[str, F] = {
-    "account": F("fk", gettext_lazy("Account"), required=True),
-    "contact": F("fk", gettext_lazy("Contact")),
-    "subject": F("text", gettext_lazy("Subject"), required=True, max_length=200),
-    "description": F("longtext", gettext_lazy("Description"), max_length=20000),
-    "category": F("text", gettext_lazy("Category"), max_length=100),
-    "channel": F("choice", gettext_lazy("Channel"), required=True, choices=Ticket.Channel),
-    "priority": F("choice", gettext_lazy("Priority"), required=True, choices=Ticket.Priority),
-    "assignee": F("fk", gettext_lazy("Assignee")),
-    "custom": F("custom", gettext_lazy("Custom fields")),
-}
-
-TICKET_UPDATE_FIELDS: dict[str, F] = {
-    **TICKET_FIELDS,
-    "status": F("choice", gettext_lazy("Status"), required=True, choices=Ticket.Status),
-    "resolution": F("longtext", gettext_lazy("Resolution"), max_length=10000),
-}
 
 TICKET_DEFAULTS = {"channel": Ticket.Channel.PHONE, "priority": Ticket.Priority.NORMAL}
-
-RESOLVE_FIELDS: dict[str, F] = {
-    "resolution": F("longtext", gettext_lazy("Resolution"), required=True, max_length=10000)}
-
-RATE_FIELDS: dict[str, F] = {
-    "score": F("int", gettext_lazy("Score"), required=True, min_value=1, max_value=5),
-    "comment": F("longtext", gettext_lazy("Comment"), max_length=2000),
-}
-
-ASSIGN_FIELDS: dict[str, F] = {"assignee": F("fk", gettext_lazy("Assignee"))}
 
 
 def _field_error(field: str, message: str, code: str) -> ValidationError:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.access.scoping import access_of
-from core.records import custom_view
+from core.records import custom_view, scopes
 from core.records import selectors as records_selectors
 from core.records.views import _contact_menu, _names, _owners, _run_service, _writable
 
@@ -117,7 +117,7 @@ def _account_menu(actor, current: int | None = None) -> list[tuple[int, str]]:
     access = access_of(actor)
     qs = records_selectors.accounts(actor=actor)
     if access.role not in selectors.DESK_ROLES:
-        qs = qs.filter(access.accounts_q(write=True))
+        qs = qs.filter(scopes.accounts_q(access, write=True))
     menu = list(qs.order_by("name", "id").values_list("pk", "name")[:MENU_LIMIT])
     if current and current not in {pk for pk, _name in menu}:
         menu += list(records_selectors.accounts(actor=actor).filter(pk=current).values_list("pk", "name"))

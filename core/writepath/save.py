@@ -13,14 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from core.access.scoping import access_of, not_allowed, require  # noqa: F401 (re-exported for now)
 from core.audit.services import audit_record, history_record
 from core.entities.events import emit
+from core.entities.registry import registry
 from core.users.models import User
 
 SENSITIVE_FIELDS = {"phones", "bank_account"}
-# entities with custom fields (core.customization): their `custom` values are validated on every save
-CUSTOMIZABLE = frozenset({"account", "contact", "lead", "deal", "ticket", "activity", "campaign"})
 
 
 def audit_value(field: str, value: Any) -> Any:
@@ -58,7 +56,7 @@ def save_record(
     also when the payload has none, so required and conditionally required fields always hold.
     """
     custom_changes: dict[str, tuple[Any, Any]] = {}
-    if entity in CUSTOMIZABLE:
+    if registry.get(entity).customizable:
         cleaned, custom_changes = _with_custom(actor, entity, instance, cleaned, creating)
     before = {} if creating else snapshot(instance, [k for k in cleaned if k != "custom"])
     for field, value in cleaned.items():

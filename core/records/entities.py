@@ -1,0 +1,30 @@
+"""Accounts, contacts, deals and products in the entity registry (called from RecordsConfig.ready)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from core.entities.registry import EntityType, registry
+
+from . import selectors
+from .fields import ACCOUNT_FIELDS, CONTACT_FIELDS, DEAL_FIELDS, PRODUCT_FIELDS
+from .models import Account, Contact, Deal, Product
+
+
+def register() -> None:
+    registry.register(EntityType(
+        key="account", model=Account, label=_("Account"), label_plural=_("Accounts"), fields=ACCOUNT_FIELDS,
+        read=selectors.accounts, write=selectors.writable_accounts, may_create=lambda access: access.can_write(),
+        sensitive={"phones": "phones", "bank_account": "secret"}, url_name="account_detail", position=10))
+    registry.register(EntityType(
+        key="contact", model=Contact, label=_("Contact"), label_plural=_("Contacts"), fields=CONTACT_FIELDS,
+        read=selectors.contacts, write=selectors.writable_contacts, may_create=lambda access: access.can_write(),
+        sensitive={"phones": "phones"}, url_name="contact_detail", position=20))
+    registry.register(EntityType(
+        key="deal", model=Deal, label=_("Deal"), label_plural=_("Deals"), fields=DEAL_FIELDS,
+        read=selectors.deals, write=selectors.writable_deals, may_create=lambda access: access.can_write(),
+        url_name="deal_detail", position=40))
+    registry.register(EntityType(
+        key="product", model=Product, label=_("Product"), label_plural=_("Products"), fields=PRODUCT_FIELDS,
+        read=selectors.products, write=selectors.writable_products, may_create=lambda access: access.full,
+        customizable=False, position=80))
