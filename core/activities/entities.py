@@ -14,6 +14,8 @@ from .models import Activity, Task
 
 
 def register() -> None:
+    from . import merges
+
     registry.register(EntityType(
         key="activity", model=Activity, label=_("Activity"), label_plural=_("Activities"), fields=ACTIVITY_FIELDS,
         read=selectors.activities, write=selectors.writable_activities,
@@ -23,3 +25,5 @@ def register() -> None:
         key="task", model=Task, label=_("Task"), label_plural=pgettext_lazy("entity", "Tasks"), fields=TASK_FIELDS,
         read=selectors.tasks, write=selectors.writable_tasks, may_create=lambda access: access.can_write(),
         title_field="title", customizable=False, position=90))
+    registry.on_merge("account", merges.move_with_account)
+    registry.on_merge("contact", merges.move_with_contact)

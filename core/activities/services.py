@@ -3,7 +3,7 @@
 Each function checks the actor's permission, validates with `clean` and `F` specs, writes through
 core.writepath.save (`save_record` / `delete_record`: one transaction, field history, audit entry,
 a `guanxi_record_saved` event after commit), so the API, the web and automations cannot skip a step.
-Reminder emails are sent from here too; core.activities.tasks only calls in.
+Reminder emails are sent from here too; the beat task (tenants.tasks) only calls in, per workspace.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 
 from core.access.scoping import access_of, require
 from core.entities.fields import F, clean
-from core.records.models import Account
 from core.records.selectors import account_for_write
 from core.users.models import User
 from core.users.roles import Role
@@ -264,19 +263,6 @@ def task_delete(*, actor: User, task: Task) -> None:
     """Delete a task the actor may change; audited like every record deletion."""
     task = selectors.task_for_write(actor=actor, pk=task.pk)
     delete_record(actor=actor, entity="task", instance=task)
-
-
-# --- account merge -------------------------------------------------------------------------------
-
-def activities_and_tasks_move(*, from_account: Account, to_account: Account) -> dict[str, int]:
-    """Move the merged account's activities and tasks to the survivor (called inside `account_merge`).
-
-    A bulk move like the merge's contacts and deals: the merge's audit entries carry these counts.
-    """
-    return {
-        "activities": Activity.objects.filter(account_id=from_account.pk).update(account_id=to_account.pk),
-        "tasks": Task.objects.filter(account_id=from_account.pk).update(account_id=to_account.pk),
-    }
 
 
 # --- reminders -----------------------------------------------------------------------------------

@@ -13,9 +13,8 @@ class GuanxiAutoSchema(AutoSchema):
         return f"{snake}_{self.method.lower()}"
 
     def _is_list_view(self, serializer=None) -> bool:
-        from core.records.api import RecordListView
-
-        if isinstance(self.view, RecordListView) and self.method == "GET":
+        """Views that answer GET with a page of records say so with `lists_records = True`."""
+        if getattr(self.view, "lists_records", False) and self.method == "GET":
             return True
         return super()._is_list_view(serializer)
 

@@ -144,3 +144,35 @@ def history_record(
                                 new_value=new_value, actor=user, actor_label=label, request_id=request_id,
                                 created_at=now))
     return FieldChange.objects.bulk_create(rows) if rows else []
+
+
+def audit_records(
+    *, actor: Actor, action: str, entity: str, items: Iterable[tuple[int, str, Changes]],
+) -> list[AuditEntry]:
+    """One audit entry per (record id, label, changes) in one INSERT: a bulk change audited row by row."""
+    _require_tenant_schema()
+    action = str(action)
+    if action not in AuditAction.values:
+        raise ValueError(f"Unknown audit action {action!r}: add it to AuditAction first.")
+    user, label = _actor_parts(actor)
+    client, request_id, now = current_client(), current_request_id(), timezone.now()
+    rows = [AuditEntry(actor=user, actor_label=label, action=action, entity=entity, record_id=record_id,
+                       record_label=(record_label or "")[:LABEL_MAX], fields=sorted(changes),
+                       changes={field: [json_safe(old), json_safe(new)] for field, (old, new) in changes.items()},
+                       ip=client.ip, user_agent=client.user_agent[:USER_AGENT_MAX], request_id=request_id,
+                       created_at=now)
+            for record_id, record_label, changes in items]
+    return AuditEntry.objects.bulk_create(rows) if rows else []
+
+
+def history_records(*, actor: Actor, entity: str, items: Iterable[tuple[int, Changes]]) -> list[FieldChange]:
+    """`history_record` for many records in one INSERT."""
+    _require_tenant_schema()
+    user, label = _actor_parts(actor)
+    request_id, now = current_request_id(), timezone.now()
+    rows = [FieldChange(entity=entity, record_id=record_id, field=field, old_value=json_safe(old),
+                        new_value=json_safe(new), actor=user, actor_label=label, request_id=request_id,
+                        created_at=now)
+            for record_id, changes in items for field, (old, new) in changes.items()
+            if json_safe(old) != json_safe(new)]
+    return FieldChange.objects.bulk_create(rows) if rows else []

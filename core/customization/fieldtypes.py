@@ -26,10 +26,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from core.entities.fields import CURRENCIES
-from core.entities.normalize import fold, mask_phone, phone_digits
+from core.entities.masking import MASK, mask_email, mask_phone, mask_text
+from core.entities.normalize import fold, phone_digits
 
 LANGUAGES = ("zh-hans", "en")
-MASK = "****"
 MAX_SAFE_INTEGER = 2**53 - 1  # larger integers lose precision in JavaScript clients
 MAX_ID = 2**63 - 1
 MAX_INTEGER_DIGITS = 18  # decimal, money, percent: digits before the point; every integer value fits
@@ -89,11 +89,6 @@ def is_empty(value: Any) -> bool:
     if isinstance(value, str):
         return not value.strip()
     return isinstance(value, (list, tuple, dict)) and not value
-
-
-def mask_text(text: str) -> str:
-    """****5678: the last four characters, and only when they are at most half of the value."""
-    return MASK + text[-4:] if len(text) >= 8 else MASK
 
 
 def _shorten(value: Any, limit: int = 40) -> str:
@@ -678,8 +673,7 @@ class EmailType(FieldType):
         return value
 
     def _mask(self, stored: Any) -> str:
-        local, _at, domain = str(stored).rpartition("@")
-        return f"{local[:1]}{MASK}@{domain}" if local else MASK
+        return mask_email(str(stored))
 
     def describe_limits(self) -> dict[str, Any]:
         return {**super().describe_limits(), "min_length": self.length.minimum, "max_length": self.length.maximum}

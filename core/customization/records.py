@@ -133,9 +133,7 @@ def _account_values(values: Mapping[str, Any]) -> dict[str, Any] | None:
     account_id = values.get("account")
     if not account_id:
         return None
-    from core.records.models import Account
-
-    account = Account.objects.filter(pk=account_id).first()
+    account = registry.model("account").objects.filter(pk=account_id).first()
     return builtin_values(account) | {"custom": account.custom} if account else None
 
 
@@ -181,13 +179,10 @@ def custom_history(before: Mapping[str, Any] | None, after: Mapping[str, Any] | 
     changes: dict[str, tuple[Any, Any]] = {}
     for key in sorted(set(old) | set(new)):
         if old.get(key) != new.get(key):
-            if key in fields.sensitive_keys:
-                changes[f"custom.{key}"] = (_mask(old.get(key)), _mask(new.get(key)))
+            field = fields.get(key, archived=True)
+            if key in fields.sensitive_keys and field is not None:
+                changes[f"custom.{key}"] = (field.type.mask(old.get(key)), field.type.mask(new.get(key)))
             else:
                 changes[f"custom.{key}"] = (old.get(key), new.get(key))
     return changes
-
-
-def _mask(value: Any) -> Any:
-    return None if value is None else "****" + str(value)[-4:]
 

@@ -261,11 +261,9 @@ def _show(value: Any) -> str:
 
 def _stage_errors(document: Mapping[str, Any], moves: Mapping[str, str]) -> list[ConfigError]:
     """Deals in a stage (or pipeline) the document removes must have a move naming an existing stage."""
-    from core.records.models import Deal
-
     kept = {(p["key"], s["key"]) for p in document.get("pipelines") or [] for s in p.get("stages") or []}
     errors: list[ConfigError] = []
-    held = Deal.objects.values_list("pipeline", "stage").annotate(n=models.Count("id")).order_by()
+    held = registry.model("deal").objects.values_list("pipeline", "stage").annotate(n=models.Count("id")).order_by()
     for pipeline, stage, count in held:
         if (pipeline, stage) in kept:
             continue

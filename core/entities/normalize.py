@@ -98,11 +98,3 @@ def phone_digits(phone: str) -> str:
         return str(number.national_number)
     except phonenumbers.NumberParseException:
         return re.sub(r"\D", "", phone)
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678: enough to recognise, not enough to call."""
-    digits = phone_digits(phone)
-    if len(digits) <= 7:
-        return digits[:2] + "*" * max(len(digits) - 2, 0)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

@@ -11,8 +11,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.entities.masking import mask_phones
 from core.records.forms import FilterForm, RecordForm, _menu, _search_field, _text, join_list
-from core.records.serializers import _masked_phones
 
 from .fields import CONVERT_FIELDS, LEAD_FIELDS
 from .models import Lead
@@ -48,7 +48,7 @@ class LeadForm(RecordForm):
         lead = self.instance
         if lead is not None and lead.phones:
             self.fields["phones"].help_text = _("Now: %(masked)s. Leave empty to keep them; type numbers to "
-                                                "replace them.") % {"masked": ", ".join(_masked_phones(lead.phones))}
+                                                "replace them.") % {"masked": ", ".join(mask_phones(lead.phones))}
         else:
             del self.fields["phones_clear"]
 

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from core.access.policy import Access
 from core.customization.records import custom_out
-from core.entities.normalize import mask_phone
+from core.entities.masking import mask_phones
 
 from .models import Lead
 
@@ -19,7 +19,7 @@ def lead_out(lead: Lead, access: Access) -> dict[str, Any]:
         "company": lead.company,
         "name": lead.name,
         "title": lead.title,
-        "phones": [mask_phone(phone) for phone in lead.phones],
+        "phones": mask_phones(lead.phones),
         "emails": lead.emails,
         "source": lead.source,
         "grade": lead.grade,

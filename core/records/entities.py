@@ -12,6 +12,8 @@ from .models import Account, Contact, Deal, Product
 
 
 def register() -> None:
+    from . import merges
+
     registry.register(EntityType(
         key="account", model=Account, label=_("Account"), label_plural=_("Accounts"), fields=ACCOUNT_FIELDS,
         read=selectors.accounts, write=selectors.writable_accounts, may_create=lambda access: access.can_write(),
@@ -28,3 +30,5 @@ def register() -> None:
         key="product", model=Product, label=_("Product"), label_plural=_("Products"), fields=PRODUCT_FIELDS,
         read=selectors.products, write=selectors.writable_products, may_create=lambda access: access.full,
         customizable=False, position=80))
+    registry.on_merge("account", merges.move_with_account)
+    registry.on_merge("contact", merges.move_with_contact)

@@ -16,10 +16,10 @@ from django.utils.translation import pgettext_lazy
 
 from core.customization.pipelines import NEW_BUSINESS
 from core.entities.fields import CURRENCIES
+from core.entities.masking import mask_phones, mask_text
 
 from .fields import ACCOUNT_FIELDS, CONTACT_FIELDS, DEAL_FIELDS, PRODUCT_FIELDS
 from .models import Account, Contact, Deal
-from .serializers import _masked_phones, _masked_secret
 
 LIST_SEPARATORS = re.compile(r"[,，;；\n]")
 CURRENCY_CHOICES = [(code, code) for code in ["CNY", *sorted(CURRENCIES - {"CNY"})]]
@@ -145,12 +145,12 @@ class AccountForm(RecordForm):
         # phones and the bank account are never put into the page in clear: typing replaces them
         if account.phones:
             self.fields["phones"].help_text = _("Now: %(masked)s. Leave empty to keep them; type numbers to "
-                                                "replace them.") % {"masked": ", ".join(_masked_phones(account.phones))}
+                                                "replace them.") % {"masked": ", ".join(mask_phones(account.phones))}
         else:
             del self.fields["phones_clear"]
         if account.bank_account:
             self.fields["bank_account"].help_text = _("Now: %(masked)s. Leave empty to keep it.") % {
-                "masked": _masked_secret(account.bank_account)}
+                "masked": mask_text(account.bank_account)}
 
     def service_data(self) -> dict[str, Any]:
         data = super().service_data()
@@ -194,7 +194,7 @@ class ContactForm(RecordForm):
         contact = self.instance
         if contact is not None and contact.phones:
             self.fields["phones"].help_text = _("Now: %(masked)s. Leave empty to keep them; type numbers to "
-                                                "replace them.") % {"masked": ", ".join(_masked_phones(contact.phones))}
+                                                "replace them.") % {"masked": ", ".join(mask_phones(contact.phones))}
         else:
             del self.fields["phones_clear"]
 

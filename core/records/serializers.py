@@ -8,21 +8,13 @@ from rest_framework import serializers
 
 from core.access.policy import Access
 from core.customization.records import custom_out
-from core.entities.normalize import mask_phone
+from core.entities.masking import mask_phones, mask_text
 from core.users.roles import Role
 
 from .models import Account, Contact, Deal, DealLineItem, Product
 
 FINANCE_ACCOUNT_FIELDS = ("id", "name", "kind", "level", "status", "billing_name", "tax_number", "bank_account",
                           "owner", "created_at", "updated_at")
-
-
-def _masked_phones(phones: list[str]) -> list[str]:
-    return [mask_phone(phone) for phone in phones]
-
-
-def _masked_secret(value: str) -> str:
-    return "****" + value[-4:] if value else ""
 
 
 def account_out(account: Account, access: Access) -> dict[str, Any]:
@@ -35,7 +27,7 @@ def account_out(account: Account, access: Access) -> dict[str, Any]:
         "source": account.source,
         "status": account.status,
         "tags": account.tags,
-        "phones": _masked_phones(account.phones),
+        "phones": mask_phones(account.phones),
         "emails": account.emails,
         "province": account.province,
         "city": account.city,
@@ -45,7 +37,7 @@ def account_out(account: Account, access: Access) -> dict[str, Any]:
         "description": account.description,
         "billing_name": account.billing_name,
         "tax_number": account.tax_number,
-        "bank_account": _masked_secret(account.bank_account),
+        "bank_account": mask_text(account.bank_account) if account.bank_account else "",
         "owner": account.owner_id,
         "in_pool": account.owner_id is None,
         "custom": custom_out("account", account.custom, role=access.role or "", may_reveal=False),
@@ -63,7 +55,7 @@ def contact_out(contact: Contact, access: Access) -> dict[str, Any]:
         "account": contact.account_id,
         "name": contact.name,
         "title": contact.title,
-        "phones": _masked_phones(contact.phones),
+        "phones": mask_phones(contact.phones),
         "emails": contact.emails,
         "wechat_id": contact.wechat_id,
         "birthday": contact.birthday,

@@ -22,6 +22,7 @@ from core.customization.pipelines import default_pipeline, get_pipeline
 from core.entities.events import emit
 from core.entities.fields import clean
 from core.entities.normalize import company_key
+from core.entities.registry import registry
 from core.entities.search import record_tokens
 from core.users.models import User
 from core.writepath.save import delete_record, save_record
@@ -162,8 +163,7 @@ MERGEABLE_ACCOUNT_FIELDS = [f for f in ACCOUNT_FIELDS if f != "owner"] + ["owner
 
 
 def _merge(*, actor: User, entity: str, survivor, other, choices: dict[str, str] | None, mergeable: list[str],
-           list_fields: tuple[str, ...], move_related: Callable[[Any, Any], dict[str, int]],
-           refresh: Callable[[Any], None]):
+           list_fields: tuple[str, ...], refresh: Callable[[Any], None]):
     """The steps every merge shares: checks, row locks, chosen values, related rows moved, audit on both.
 
     `choices` maps a field to "survivor" or "other" (default: survivor's value, else other's if empty);
@@ -190,7 +190,9 @@ def _merge(*, actor: User, entity: str, survivor, other, choices: dict[str, str]
         for field in list_fields:
             if field not in choices:
                 values[field] = list(dict.fromkeys([*getattr(survivor, field), *getattr(other, field)]))
-        moved = move_related(other, survivor)
+        moved: dict[str, int] = {}
+        for mover in registry.merge_movers(entity):
+            moved.update(mover(actor=actor, from_record=other, to_record=survivor))
         for attr, value in values.items():
             setattr(survivor, attr, value)
         refresh(survivor)
@@ -207,24 +209,11 @@ def _merge(*, actor: User, entity: str, survivor, other, choices: dict[str, str]
     return survivor
 
 
-def _move_account_related(other: Account, survivor: Account) -> dict[str, int]:
-    from .merge_hooks import move_related
-
-    moved = {
-        "contacts": Contact.objects.filter(account=other).update(account=survivor),
-        "deals": Deal.objects.filter(account=other).update(account=survivor),
-    }
-    for share in AccountShare.objects.filter(account=other):
-        AccountShare.objects.get_or_create(account=survivor, user_id=share.user_id, defaults={"access": share.access})
-    moved.update(move_related(from_account=other, to_account=survivor))
-    return moved
-
-
 def account_merge(*, actor: User, survivor: Account, other: Account, choices: dict[str, str] | None = None) -> Account:
     """Merge account `other` into `survivor`; contacts, deals, shares and every related record move."""
     return _merge(actor=actor, entity="account", survivor=survivor, other=other, choices=choices,
                   mergeable=MERGEABLE_ACCOUNT_FIELDS, list_fields=("tags", "emails", "phones"),
-                  move_related=_move_account_related, refresh=_account_tokens)
+                  refresh=_account_tokens)
 
 
 # --- contacts ------------------------------------------------------------------------------------
@@ -268,19 +257,11 @@ def contact_delete(*, actor: User, contact: Contact) -> None:
 MERGEABLE_CONTACT_FIELDS = [f for f in CONTACT_FIELDS if f not in ("owner", "account")] + ["owner"]
 
 
-def _move_contact_related(other: Contact, survivor: Contact) -> dict[str, int]:
-    from .merge_hooks import move_contact_related
-
-    moved = {"deals": Deal.objects.filter(contact=other).update(contact=survivor)}
-    moved.update(move_contact_related(from_contact=other, to_contact=survivor))
-    return moved
-
-
 def contact_merge(*, actor: User, survivor: Contact, other: Contact, choices: dict[str, str] | None = None) -> Contact:
     """Merge contact `other` into `survivor`; deals, activities, tickets and memberships move."""
     return _merge(actor=actor, entity="contact", survivor=survivor, other=other, choices=choices,
                   mergeable=MERGEABLE_CONTACT_FIELDS, list_fields=("emails", "phones"),
-                  move_related=_move_contact_related, refresh=_contact_tokens)
+                  refresh=_contact_tokens)
 
 
 # --- deals ---------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Web pages of the CRM records (the API's URLs are in core/api/urls.py)."""
+"""Web pages of the CRM records (the API's URLs are in guanxi/urls_api.py)."""
 
 from django.urls import path
 
@@ -7,6 +7,7 @@ from . import views
 app_name = "records"
 
 urlpatterns = [
+    path("home/", views.home, name="home"),
     path("views/save/", views.saved_view_save, name="saved_view_save"),
     path("views/<int:pk>/delete/", views.saved_view_delete, name="saved_view_delete"),
     path("accounts/", views.account_list, name="account_list"),

@@ -290,6 +290,22 @@ def _pretty_phone(phone: str) -> str:
         return phone
 
 
+# --- home ----------------------------------------------------------------------------------------
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    open_deals = (selectors.deals(actor=actor).filter(owner=actor, stage_kind="open").order_by()
+                  .values("currency").annotate(count=Count("pk"), total=Sum("amount")).order_by("currency"))
+    open_deals = list(open_deals)
+    return render(request, "records/home.html", {
+        "open_deal_count": sum(row["count"] for row in open_deals),
+        "open_deal_totals": [(row["currency"], row["total"]) for row in open_deals],
+        "my_account_count": selectors.accounts(actor=actor).filter(owner=actor).count(),
+        "pool_count": selectors.pool(actor=actor).count(),
+    })
+
+
 # --- accounts -------------------------------------------------------------------------------------
 
 @login_required

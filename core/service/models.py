@@ -67,7 +67,7 @@ class Ticket(Record):
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
     satisfaction_comment = models.TextField(_("satisfaction comment"), blank=True)
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
-    # set once by the SLA timer (core.service.tasks), so each breach is announced exactly once
+    # set once by the SLA timer (tenants.tasks.notify_sla_breaches_all), so each breach is announced exactly once
     response_breach_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolution_breach_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 

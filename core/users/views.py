@@ -24,7 +24,7 @@ from .roles import can_manage_users
 
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("web:home")
+        return redirect("records:home")
     form = forms.LoginForm(request.POST or None)
     if request.method == "POST" and too_many(request, "login", limit=20, window_seconds=60):
         form.is_valid()
@@ -57,7 +57,7 @@ def handoff_view(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, _("That sign-in link has expired. Please log in."))
         return redirect("users:login")
     login(request, user, backend="core.users.backends.EmailBackend")
-    return redirect("web:home")
+    return redirect("records:home")
 
 
 @login_required
@@ -179,7 +179,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             add_service_errors(form, error)
         else:
             login(request, user, backend="core.users.backends.EmailBackend")
-            return redirect("web:home")
+            return redirect("records:home")
     return render(request, "users/invitation_accept.html", {"form": form, "invitation": invitation},
                   status=400 if form.errors else 200)
 

@@ -13,23 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from core.audit.services import audit_record, history_record
-from core.entities.events import emit
 from core.entities.registry import registry
+from core.entities.trail import record_trail
 from core.users.models import User
-
-SENSITIVE_FIELDS = {"phones", "bank_account"}
-
-
-def audit_value(field: str, value: Any) -> Any:
-    """What history and audit keep of a value: sensitive ones only masked."""
-    if field in SENSITIVE_FIELDS and value:
-        from core.entities.normalize import mask_phone
-
-        if isinstance(value, list):
-            return [mask_phone(v) for v in value]
-        return "****" + str(value)[-4:]
-    return value
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
@@ -79,14 +65,8 @@ def save_record(
         instance.save()
         if after_save:
             after_save(instance)
-        masked = {field.removesuffix("_id"): (audit_value(field, old), audit_value(field, new))
-                  for field, (old, new) in diff.items() if not field.startswith("custom.")}
-        masked.update({field: change for field, change in diff.items() if field.startswith("custom.")})
-        history_record(actor=actor, entity=entity, record_id=instance.pk, changes=masked)
-        audit_record(actor=actor, action="create" if creating else "update", entity=entity, record=instance,
-                     record_label=str(instance), fields=sorted(masked), changes=masked)
-    emit("guanxi_record_saved", entity=entity, record_id=instance.pk, action="create" if creating else "update",
-         fields=sorted(masked), actor_id=actor.pk)
+        record_trail(actor=actor, entity=entity, record_id=instance.pk, label=str(instance),
+                     action="create" if creating else "update", changes=diff)
     return instance
 
 
@@ -118,5 +98,5 @@ def delete_record(*, actor: User, entity: str, instance: models.Model) -> None:
         except models.ProtectedError:
             raise ValidationError(_("This record still has related records; move or delete them first."),
                                   code="protected") from None
-        audit_record(actor=actor, action="delete", entity=entity, record_id=record_id, record_label=label)
-    emit("guanxi_record_saved", entity=entity, record_id=record_id, action="delete", fields=[], actor_id=actor.pk)
+        record_trail(actor=actor, entity=entity, record_id=record_id, label=label, action="delete", changes={},
+                     history=False)

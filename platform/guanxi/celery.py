@@ -28,11 +28,11 @@ app.conf.update(
             "schedule": crontab(minute="*/15"),
         },
         "send-task-reminders": {
-            "task": "activities.tasks.send_task_reminders_all",
+            "task": "tenants.tasks.send_task_reminders_all",
             "schedule": crontab(minute="*"),
         },
         "notify-ticket-sla-breaches": {
-            "task": "service.tasks.notify_sla_breaches_all",
+            "task": "tenants.tasks.notify_sla_breaches_all",
             "schedule": crontab(minute="*"),
         },
     },

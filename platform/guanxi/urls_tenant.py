@@ -2,16 +2,15 @@
 
 from django.urls import include, path
 
+from core.records import views as records_views
 from core.users.views import set_language_view
-from core.web import views as web_views
 from guanxi import health
 
 handler404 = "guanxi.errors.not_found"
 handler500 = "guanxi.errors.server_error"
 
 urlpatterns = [
-    path("", web_views.home, name="home-root"),
-    path("", include(("core.web.urls", "web"))),
+    path("", records_views.home, name="home-root"),
     path("", include("core.users.urls")),
     path("", include("core.audit.urls")),
     path("settings/config/", include("core.customization.urls")),

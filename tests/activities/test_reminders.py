@@ -10,8 +10,8 @@ from django_tenants.utils import schema_context
 
 from core.activities import services
 from core.activities.models import Task
-from core.activities.tasks import send_task_reminders_all
 from core.users.services import user_deactivate, user_update_profile
+from tenants.tasks import send_task_reminders_all
 
 DUE = dt.datetime(2030, 1, 2, 1, 30, tzinfo=dt.UTC)
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from core.activities import selectors, services
+from core.activities import merges, selectors, services
 from core.activities.models import Activity, Task
 from core.audit.models import AuditEntry, FieldChange
 from core.records import services as record_services
@@ -167,19 +167,23 @@ def test_my_tasks_and_overdue(team, in_alpha):
     assert team_overdue == ["Given away", "Very late", "Member2 late", "Late"]
 
 
-def test_activities_and_tasks_move_counts_what_it_moved(team, in_alpha):
+def test_activities_and_tasks_follow_a_merged_account_with_a_trail(team, in_alpha):
     # given an account with two activities and a task, and another account
     source = record_services.account_create(actor=team.owner, data={"name": "Source"})
     target = record_services.account_create(actor=team.owner, data={"name": "Target"})
     for subject in ("One", "Two"):
         services.activity_create(actor=team.owner, data={"kind": "call", "subject": subject, "account": source.pk})
     task = services.task_create(actor=team.owner, data={"title": "Follow up", "account": source.pk})
-    # when moved (the merge hook's step)
-    counts = services.activities_and_tasks_move(from_account=source, to_account=target)
+    # when moved (the merge mover this app registers)
+    counts = merges.move_with_account(actor=team.owner, from_record=source, to_record=target)
     # then the counts and the rows agree
     assert counts == {"activities": 2, "tasks": 1}
     assert Activity.objects.filter(account_id=target.pk).count() == 2
     assert Task.objects.get(pk=task.pk).account_id == target.pk
+    # and each moved row has its field history and audit entry, naming both accounts
+    change = FieldChange.objects.get(entity="task", record_id=task.pk, field="account", new_value=target.pk)
+    assert (change.old_value, change.new_value, change.actor_id) == (source.pk, target.pk, team.owner.pk)
+    assert AuditEntry.objects.filter(entity="activity", action="update", fields=["account"]).count() == 2
 
 
 def test_merge_moves_activities_and_tasks_to_the_survivor(team, in_alpha):

@@ -6,7 +6,7 @@ from core.activities.models import Activity, Task
 from core.audit.models import AuditEntry
 from core.records.models import Account, Contact, Deal
 from core.service.models import Ticket
-from guanxi.demo import seed_demo
+from tenants.demo import seed_demo
 from tests.factories import owner_of
 
 

@@ -7,7 +7,7 @@ from django_tenants.utils import schema_context
 
 from core.service import services
 from core.service.models import Ticket
-from core.service.tasks import notify_sla_breaches_all
+from tenants.tasks import notify_sla_breaches_all
 from tests.factories import make_user
 from tests.service.conftest import hours, minutes
 

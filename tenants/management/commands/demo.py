@@ -8,7 +8,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from core.users.models import User
-from guanxi.demo import seed_demo
+from tenants.demo import seed_demo
 from tenants.models import Tenant, workspace_url
 from tenants.services import tenant_signup, workspace_host
 

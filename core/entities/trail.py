@@ -1,0 +1,68 @@
+"""The trail a change of records leaves: field history, an audit entry and a domain event, in one step.
+
+The write path (core.writepath) calls `record_trail` for every save, delete, claim, merge…; bulk
+changes that cannot load each record (a configuration change moving 100k deals, a merge moving an
+account's tickets) call `record_trails`, which writes the same rows in a few INSERTs. Both run inside
+the caller's transaction; the events are handed on after it commits (core.entities.events), so a
+rolled-back change leaves no trail at all. Values are masked here by the entity's sensitive fields
+(core.entities.masking), so no caller can store a sensitive value in clear by forgetting to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from core.audit.services import audit_record, audit_records, history_record, history_records
+
+from .events import emit
+from .masking import masked_changes
+from .registry import registry
+
+Changes = Mapping[str, tuple[Any, Any]]
+
+
+def _masked(entity: str, changes: Changes) -> dict[str, tuple[Any, Any]]:
+    found = registry.find(entity)
+    plain = {field: change for field, change in changes.items() if not field.startswith("custom.")}
+    out = masked_changes(found.sensitive if found else {}, plain)
+    # custom values arrive masked by their field type (core.customization.records.custom_history)
+    out.update({field: change for field, change in changes.items() if field.startswith("custom.")})
+    return out
+
+
+def record_trail(*, actor: Any, entity: str, record_id: int, label: str, action: str, changes: Changes,
+                 history: bool = True, event: str = "guanxi_record_saved", **event_payload: Any) -> dict:
+    """History (unless `history=False`), one audit entry and the event of one record's change.
+
+    Returns the masked changes, which is what every reader of the trail sees.
+    """
+    masked = _masked(entity, changes)
+    shown = {field.removesuffix("_id"): change for field, change in masked.items()}
+    if history and shown:
+        history_record(actor=actor, entity=entity, record_id=record_id, changes=shown)
+    audit_record(actor=actor, action=action, entity=entity, record_id=record_id, record_label=label,
+                 fields=sorted(shown), changes=shown)
+    if event == "guanxi_record_saved":
+        event_payload = {"entity": entity, "record_id": record_id, "action": action, "fields": sorted(shown),
+                         **event_payload}
+    emit(event, actor_id=getattr(actor, "pk", None), **event_payload)
+    return shown
+
+
+def record_trails(*, actor: Any, entity: str, action: str, items: Iterable[tuple[int, str, Changes]],
+                  history: bool = True) -> int:
+    """`record_trail` for many records of one entity: a few INSERTs, one event per record."""
+    rows = [(record_id, label, {field.removesuffix("_id"): change
+                                for field, change in _masked(entity, changes).items()})
+            for record_id, label, changes in items]
+    if not rows:
+        return 0
+    if history:
+        history_records(actor=actor, entity=entity, items=[(record_id, changes) for record_id, _l, changes in rows])
+    audit_records(actor=actor, action=action, entity=entity, items=rows)
+    actor_id = getattr(actor, "pk", None)
+    for record_id, _label, changes in rows:
+        emit("guanxi_record_saved", entity=entity, record_id=record_id, action=action, fields=sorted(changes),
+             actor_id=actor_id)
+    return len(rows)
