@@ -14,7 +14,9 @@ from .models import Activity, Task
 
 
 def register() -> None:
-    from . import merges
+    from . import merges, panels
+
+    panels.register_panels()
 
     registry.register(EntityType(
         key="activity", model=Activity, label=_("Activity"), label_plural=_("Activities"), fields=ACTIVITY_FIELDS,

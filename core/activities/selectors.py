@@ -121,15 +121,15 @@ def overdue_q(now: dt.datetime | None = None) -> Q:
 
 
 def account_timeline_activities(*, actor: User, account: Account, limit: int = 50,
-                                visible: bool = False) -> list[Activity]:
+                                whole: bool = False) -> list[Activity]:
     """The newest `limit` activities of an account for its 360 view, newest first; one query.
 
-    `visible=True` says the caller has checked that the actor may see `account`: roles that see
-    everything under a visible account then skip the per-row scope. The others stay scoped, so
-    support, for example, sees only their own entries on an account they reach through a ticket.
+    `whole=True` says the caller (the 360 view, core.overview) has established that the actor reads
+    everything under this account (core.overview.selectors.reads_whole_account): the per-row scope is
+    skipped. Otherwise rows stay scoped, so support, for example, sees only their own entries on an
+    account they reach through a ticket, and a member only their own rows under a pool account.
     Activities logged on the account's contacts and deals carry the account too (the services fill it).
     """
-    whole = visible and access_of(actor).sees_all_under_visible_account()
     base = Activity.objects.all() if whole else activities(actor=actor)
     return list(base.filter(account_id=account.pk).order_by("-occurred_at", "-id")[:limit])
 

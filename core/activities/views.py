@@ -76,36 +76,52 @@ def with_icons(activities: list[Activity]) -> list[Activity]:
     return activities
 
 
-def account_context(request: HttpRequest, account, overview: dict[str, Any]) -> dict[str, Any]:
-    """What the activities and tasks blocks of the account page need (core.records.views.account_detail).
+def account_activities_context(request: HttpRequest, ctx) -> dict[str, Any]:
+    """What the activities block of the account page needs (its 360 panel, core.activities.panels).
 
-    The overview already holds the account's contacts and deals: the names of linked ones and the menus of
-    the "log an activity" form come from there, authors and assignees from one query — none per row.
+    The 360 view already holds the account's contacts and deals: the names of linked ones and the menus
+    of the "log an activity" form come from there, authors from one query — none per row.
     """
-    actor = request.user
-    activities = with_icons(overview["activities"])
-    open_tasks = [task for task in overview["tasks"] if not task.done]
-    contacts = {contact.pk: contact.name for contact in overview["contacts"]}
-    deals = {deal.pk: deal.name for deal in overview["deals"]}
-    names = _names(actor, {a.author_id for a in activities} | {t.assignee_id for t in open_tasks})
-    for row in [*activities, *open_tasks]:
-        row.contact_name = contacts.get(row.contact_id, "")
-        row.deal_name = deals.get(row.deal_id, "")
+    actor, account = request.user, ctx.account
+    activities = with_icons(ctx["activities"])
+    contacts = {contact.pk: contact.name for contact in ctx.get("contacts", [])}
+    deals = {deal.pk: deal.name for deal in ctx.get("deals", [])}
+    names = _names(actor, {a.author_id for a in activities})
     for activity in activities:
+        activity.contact_name = contacts.get(activity.contact_id, "")
+        activity.deal_name = deals.get(activity.deal_id, "")
         activity.author_name = names.get(activity.author_id, "")
     custom_view.attach_blocks("activity", activities, actor)
-    for task in open_tasks:
-        task.assignee_name = names.get(task.assignee_id, "")
-    # what the services will ask: may log / add tasks at all, and may change this account (the link)
-    account_writable = _writable(lambda: records_selectors.account_for_write(actor=actor, pk=account.pk))
     form = None
-    if account_writable and services.may_log_activities(actor):
+    if _account_writable(ctx) and services.may_log_activities(actor):
         form = forms.ActivityForm(prefix="log", actor=actor, fixed_account=True, accounts=[(account.pk, account.name)],
                                   contacts=list(contacts.items()),
-                                  deals=[(deal.pk, deal.name) for deal in overview["deals"] if deal.stage_kind == "open"],
+                                  deals=[(deal.pk, deal.name) for deal in ctx.get("deals", []) if deal.stage_kind == "open"],
                                   initial={"kind": Activity.Kind.CALL, "account": account.pk})
-    return {"activities": activities, "open_tasks": open_tasks, "activity_form": form, "now": timezone.now(),
-            "can_add_tasks": account_writable and access_of(actor).can_write()}
+    return {"activities": activities, "activity_form": form, "now": timezone.now()}
+
+
+def account_tasks_context(request: HttpRequest, ctx) -> dict[str, Any]:
+    """What the open tasks block of the account page needs (its 360 panel)."""
+    actor = request.user
+    open_tasks = [task for task in ctx["tasks"] if not task.done]
+    contacts = {contact.pk: contact.name for contact in ctx.get("contacts", [])}
+    deals = {deal.pk: deal.name for deal in ctx.get("deals", [])}
+    names = _names(actor, {t.assignee_id for t in open_tasks})
+    for task in open_tasks:
+        task.contact_name = contacts.get(task.contact_id, "")
+        task.deal_name = deals.get(task.deal_id, "")
+        task.assignee_name = names.get(task.assignee_id, "")
+    return {"open_tasks": open_tasks, "now": timezone.now(),
+            "can_add_tasks": _account_writable(ctx) and access_of(actor).can_write()}
+
+
+def _account_writable(ctx) -> bool:
+    """Whether the services will let the reader link new rows to this account (asked once per page)."""
+    if "account_writable" not in ctx.data:
+        ctx.data["account_writable"] = _writable(
+            lambda: records_selectors.account_for_write(actor=ctx.actor, pk=ctx.account.pk))
+    return ctx.data["account_writable"]
 
 
 # --- tasks ----------------------------------------------------------------------------------------

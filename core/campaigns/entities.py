@@ -12,10 +12,12 @@ from .models import Campaign
 
 
 def register() -> None:
-    from . import merges
+    from . import merges, panels
+
+    panels.register_panels()
 
     registry.register(EntityType(
         key="campaign", model=Campaign, label=_("Campaign"), label_plural=_("Campaigns"), fields=CAMPAIGN_FIELDS,
         read=selectors.campaigns, write=selectors.writable_campaigns, may_create=selectors.can_write_campaigns,
-        url_name="campaign_detail", position=70))
+        url_name="campaigns:campaign_detail", position=70))
     registry.on_merge("contact", merges.move_with_contact)

@@ -120,17 +120,17 @@ def campaign_deals(*, actor: User, campaign: Campaign) -> QuerySet[Deal]:
 
 
 def account_campaign_memberships(*, actor: User, account: Account | int,
-                                 visible: bool = False) -> QuerySet[CampaignMember]:
+                                 whole: bool = False) -> QuerySet[CampaignMember]:
     """For the account's 360 view: each membership of one of its contacts in a campaign, newest campaign first.
 
     Only contacts the actor may see count, and nothing for a role that reads no campaigns; each row carries
-    its `campaign` and `contact` (select_related), so the caller needs no further query. `visible=True`:
-    the caller has checked the account, so roles that see everything under it skip the contacts' scope.
+    its `campaign` and `contact` (select_related), so the caller needs no further query. `whole=True`:
+    the caller established that the actor reads everything under the account (core.overview), so the
+    contacts' scope is skipped.
     """
     access = access_of(actor)
     if not can_read_campaigns(access):
         return CampaignMember.objects.none()
-    whole = visible and access.sees_all_under_visible_account()
     base = Contact.objects.filter(merged_into__isnull=True) if whole else contacts(actor=actor)
     account_contacts = base.filter(account=account).values("pk")
     return (CampaignMember.objects.filter(contact__in=account_contacts).select_related("campaign", "contact")

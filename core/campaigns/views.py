@@ -7,8 +7,6 @@ those the user may see (the counts stay workspace-wide, see core.campaigns.selec
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -27,12 +25,6 @@ from . import filters, forms, selectors, services
 PAGE_SIZE = 50
 MEMBER_LIMIT = 200
 DEAL_LIMIT = 200
-
-
-def account_context(request: HttpRequest, account, overview: dict[str, Any]) -> dict[str, Any]:
-    """What the campaigns block of the account page needs (core.records.views.account_detail)."""
-    return {"campaign_memberships": overview["campaigns"],
-            "reads_campaigns": selectors.can_read_campaigns(access_of(request.user))}
 
 
 @login_required

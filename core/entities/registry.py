@@ -51,9 +51,16 @@ class EntityType:
                                           "created_by", "version", "merged_into"})
     url_name: str = ""  # the web page of one record: reverse(url_name, args=[pk])
     position: int = 100  # where the entity appears in menus (settings, filters)
+    # what one record's page and API may open, when more than `read` (accounts: also the public pool)
+    openable: Selector | None = None
+    # where a merged record lives on: successor(actor=, pk=) -> record the actor may see, or None
+    successor: Callable[..., Model | None] | None = None
 
     def title(self, record: Model) -> str:
         return str(getattr(record, self.title_field, "") or f"#{record.pk}")
+
+    def open_queryset(self, *, actor: Any) -> QuerySet:
+        return (self.openable or self.read)(actor=actor)
 
 
 class Registry:

@@ -15,4 +15,4 @@ def register() -> None:
     registry.register(EntityType(
         key="lead", model=Lead, label=_("Lead"), label_plural=_("Leads"), fields=LEAD_FIELDS,
         read=selectors.leads, write=selectors.writable_leads, may_create=lambda access: access.can_write(),
-        sensitive={"phones": "phones"}, url_name="lead_detail", position=30))
+        sensitive={"phones": "phones"}, url_name="leads:lead_detail", position=30))

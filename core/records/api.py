@@ -238,38 +238,6 @@ class ContactRevealView(ScopedGenericAPIView):
         return Response({"field": data.validated_data["field"], "value": value})
 
 
-@extend_schema(tags=["accounts"], summary="The 360 view of an account")
-class AccountOverviewView(AccountActionView):
-    def get(self, request: Request, pk: int) -> Response:
-        account = self.get_object()
-        access = access_of(request.user)
-        overview = selectors.account_overview(actor=request.user, account=account)
-        from core.audit.services import audit_record
-
-        audit_record(actor=request.user, action="view", entity="account", record=account, record_label=str(account),
-                     fields=["overview"])
-        from core.activities.serializers import activity_out, task_out
-        from core.campaigns.serializers import member_out
-        from core.service.serializers import ticket_out
-
-        totals = {key: str(value) if not isinstance(value, int) else value for key, value in overview["totals"].items()}
-        return Response({
-            "account": out.account_out(account, access),
-            "contacts": [out.contact_out(c, access) for c in overview["contacts"]],
-            "deals": [out.deal_out(d, access) for d in overview["deals"]],
-            "totals": totals,
-            "totals_by_currency": [{"currency": row["currency"], "open_amount": str(row["open_amount"] or "0.00"),
-                                    "won_amount": str(row["won_amount"] or "0.00")}
-                                   for row in overview["totals_by_currency"]],
-            "tickets": [ticket_out(t, access) for t in overview["tickets"]],
-            "tasks": [task_out(t, access) for t in overview["tasks"]],
-            "activities": [activity_out(a, access) for a in overview["activities"]],
-            "campaigns": [member_out(m, access) | {"campaign_name": m.campaign.name} for m in overview["campaigns"]],
-            "history": [{"field": h.field, "old": h.old_value, "new": h.new_value, "actor": h.actor_label,
-                         "at": h.created_at} for h in overview["history"]],
-        })
-
-
 class MergeIn(serializers.Serializer):
     survivor = serializers.IntegerField()
     other = serializers.IntegerField()

@@ -12,20 +12,23 @@ from .models import Account, Contact, Deal, Product
 
 
 def register() -> None:
-    from . import merges
+    from . import merges, panels
+
+    panels.register_panels()
 
     registry.register(EntityType(
         key="account", model=Account, label=_("Account"), label_plural=_("Accounts"), fields=ACCOUNT_FIELDS,
         read=selectors.accounts, write=selectors.writable_accounts, may_create=lambda access: access.can_write(),
-        sensitive={"phones": "phones", "bank_account": "secret"}, url_name="account_detail", position=10))
+        sensitive={"phones": "phones", "bank_account": "secret"}, url_name="records:account_detail", position=10,
+        openable=selectors.openable_accounts, successor=selectors.merged_target))
     registry.register(EntityType(
         key="contact", model=Contact, label=_("Contact"), label_plural=_("Contacts"), fields=CONTACT_FIELDS,
         read=selectors.contacts, write=selectors.writable_contacts, may_create=lambda access: access.can_write(),
-        sensitive={"phones": "phones"}, url_name="contact_detail", position=20))
+        sensitive={"phones": "phones"}, url_name="records:contact_detail", position=20))
     registry.register(EntityType(
         key="deal", model=Deal, label=_("Deal"), label_plural=_("Deals"), fields=DEAL_FIELDS,
         read=selectors.deals, write=selectors.writable_deals, may_create=lambda access: access.can_write(),
-        url_name="deal_detail", position=40))
+        url_name="records:deal_detail", position=40))
     registry.register(EntityType(
         key="product", model=Product, label=_("Product"), label_plural=_("Products"), fields=PRODUCT_FIELDS,
         read=selectors.products, write=selectors.writable_products, may_create=lambda access: access.full,

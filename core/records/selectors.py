@@ -6,11 +6,10 @@ A record outside the actor's scope is reported exactly like one that does not ex
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -20,7 +19,7 @@ from core.entities.search import query_tokens
 from core.users.models import User
 
 from . import scopes
-from .models import Account, Contact, Deal, DealStageChange, Product
+from .models import Account, Contact, Deal, Product
 
 
 def accounts(*, actor: User) -> QuerySet[Account]:
@@ -46,8 +45,13 @@ def pool(*, actor: User) -> QuerySet[Account]:
     return Account.objects.filter(merged_into__isnull=True, owner__isnull=True)
 
 
+def openable_accounts(*, actor: User) -> QuerySet[Account]:
+    """The accounts whose page one may open: one's scope, and the public pool (to decide on a claim)."""
+    return accounts(actor=actor) | pool(actor=actor)
+
+
 def account_for_read(*, actor: User, pk: Any) -> Account:
-    return access_record(accounts(actor=actor) | pool(actor=actor), pk)
+    return access_record(openable_accounts(actor=actor), pk)
 
 
 def writable_accounts(*, actor: User) -> QuerySet[Account]:
@@ -130,52 +134,3 @@ def search(qs: QuerySet, query: str, *, text_fields: tuple[str, ...] = ("name",)
     if phone:
         condition |= Q(search_tokens__contains=phone)
     return qs.filter(condition)
-
-
-def account_overview(*, actor: User, account: Account) -> dict[str, Any]:
-    """The 360 view: profile, contacts, deals with totals, tickets, tasks, campaign memberships, the
-    newest activities and the field history — a fixed number of queries, whatever the account holds.
-
-    `account` must be one the actor may see (the views fetch it through the scoped queryset): the
-    rows under it are then read by account alone for the roles that see everything under a visible
-    account (`Access.sees_all_under_visible_account`), scoped for the others.
-    """
-    whole = access_of(actor).sees_all_under_visible_account()
-    deal_qs = (Deal.objects.all() if whole else deals(actor=actor)).filter(account=account)
-    contact_qs = Contact.objects.filter(merged_into__isnull=True) if whole else contacts(actor=actor)
-    totals = deal_qs.aggregate(
-        open_count=Count("pk", filter=Q(stage_kind="open")),
-        open_amount=Sum("amount", filter=Q(stage_kind="open")),
-        won_count=Count("pk", filter=Q(stage_kind="won")),
-        won_amount=Sum("amount", filter=Q(stage_kind="won")),
-        lost_count=Count("pk", filter=Q(stage_kind="lost")),
-    )
-    for key in ("open_amount", "won_amount"):
-        totals[key] = totals[key] or Decimal("0")
-    # amounts only add up within one currency
-    by_currency = list(deal_qs.order_by().values("currency").annotate(
-        open_amount=Sum("amount", filter=Q(stage_kind="open")),
-        won_amount=Sum("amount", filter=Q(stage_kind="won")),
-    ).order_by("currency"))
-    from core.activities.models import Task
-    from core.activities.selectors import account_timeline_activities, tasks
-    from core.audit.selectors import field_changes
-    from core.campaigns.selectors import account_campaign_memberships
-    from core.service.selectors import account_tickets
-
-    return {
-        "account": account,
-        "tickets": list(account_tickets(actor=actor, account=account, visible=True)[:100]),
-        "tasks": list((Task.objects.all() if whole else tasks(actor=actor))
-                      .filter(account=account, done=False).select_related("assignee")
-                      .order_by("due_at", "id")[:100]),
-        "activities": account_timeline_activities(actor=actor, account=account, limit=50, visible=True),
-        "campaigns": list(account_campaign_memberships(actor=actor, account=account, visible=True)[:100]),
-        "contacts": list(contact_qs.filter(account=account).order_by("name")[:200]),
-        "deals": list(deal_qs.select_related("contact").prefetch_related(
-            Prefetch("stage_changes", queryset=DealStageChange.objects.order_by("created_at")))
-                      .order_by("-id")[:200]),
-        "totals": totals,
-        "totals_by_currency": by_currency,
-        "history": list(field_changes(entity="account", record_id=account.pk)[:50]),
-    }

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from core.overview import views as overview_views
+
 from . import views
 
 app_name = "records"
@@ -12,7 +14,7 @@ urlpatterns = [
     path("views/<int:pk>/delete/", views.saved_view_delete, name="saved_view_delete"),
     path("accounts/", views.account_list, name="account_list"),
     path("accounts/new/", views.account_create, name="account_create"),
-    path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
+    path("accounts/<int:pk>/", overview_views.account_detail, name="account_detail"),
     path("accounts/<int:pk>/edit/", views.account_edit, name="account_edit"),
     path("accounts/<int:pk>/delete/", views.account_delete, name="account_delete"),
     path("accounts/<int:pk>/reveal/<slug:field>/", views.account_reveal, name="account_reveal"),

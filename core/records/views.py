@@ -344,57 +344,6 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_safe
-def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.user
-    try:
-        account = selectors.account_for_read(actor=actor, pk=pk)
-    except Http404:
-        target = selectors.merged_target(actor=actor, pk=pk)
-        if target is None:
-            raise
-        return redirect("records:account_detail", pk=target.pk)
-    overview = selectors.account_overview(actor=actor, account=account)
-    _audit_view(actor, "account", account)
-    access = access_of(actor)
-    deals = _with_stage_labels(overview["deals"])
-    open_deals = [deal for deal in deals if deal.stage_kind == Deal.Kind.OPEN]
-    closed_deals = [deal for deal in deals if deal.stage_kind != Deal.Kind.OPEN]
-    won_deals = [deal for deal in closed_deals if deal.stage_kind == Deal.Kind.WON]
-    out = account_out(account, access)
-    # the blocks other apps fill (activities, tasks, tickets, campaigns): each app's account_detail.html
-    # extends the previous one, campaigns/account_detail.html being the last; each app builds its context
-    from core.activities.views import account_context as activities_context
-    from core.campaigns.views import account_context as campaigns_context
-    from core.service.views import account_context as tickets_context
-
-    return render(request, "campaigns/account_detail.html", {
-        **activities_context(request, account, overview),
-        **tickets_context(request, account, overview),
-        **campaigns_context(request, account, overview),
-        "account": account,
-        "profile": _profile("account", out, ACCOUNT_PROFILE),
-        "custom_block": custom_view.detail_block("account", account, actor, reveal_url=(
-            (lambda key: reverse("records:account_reveal_custom", args=[account.pk, key]))
-            if access.may_reveal() else None)),
-        "owner_name": account.owner.name if account.owner_id else "",
-        "contacts": [(contact, contact_out(contact, access)) for contact in overview["contacts"]],
-        "open_deals": open_deals,
-        "closed_deals": closed_deals,
-        "totals": overview["totals"],
-        "open_by_currency": _money_by_currency(open_deals),
-        "won_by_currency": _money_by_currency(won_deals),
-        "timeline": _timeline(actor, entity="account", history=overview["history"], deals=deals),
-        "can_edit": _writable(lambda: selectors.account_for_write(actor=actor, pk=account.pk)),
-        "can_claim": account.owner_id is None and access.can_write(),
-        "is_mine": account.owner_id == actor.pk,
-        "can_reveal_phones": bool(out.get("phones")) and access.may_reveal(),
-        "can_reveal_bank": bool(out.get("bank_account")) and (access.full or access.role == Role.FINANCE),
-        "can_add": access.can_write(),
-    })
-
-
-@login_required
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     account = selectors.account_for_write(actor=actor, pk=pk)

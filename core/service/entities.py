@@ -29,12 +29,14 @@ def _support_contacts(access: Access, write: bool) -> Q | None:
 
 
 def register() -> None:
-    from . import merges
+    from . import merges, panels
+
+    panels.register_panels()
 
     registry.register(EntityType(
         key="ticket", model=Ticket, label=_("Ticket"), label_plural=_("Tickets"), fields=TICKET_FIELDS,
         read=selectors.tickets, write=selectors.writable_tickets, may_create=selectors.may_write_tickets,
-        title_field="subject", url_name="ticket_detail", position=50))
+        title_field="subject", url_name="service:ticket_detail", position=50))
     registry.extend_scope("account", _support_accounts)
     registry.extend_scope("contact", _support_contacts)
     registry.on_merge("account", merges.move_with_account)

@@ -120,14 +120,13 @@ def ticket_queue(*, actor: User, now: dt.datetime | None = None) -> QuerySet[Tic
 
 
 def account_tickets(*, actor: User, account: Account, now: dt.datetime | None = None,
-                    visible: bool = False) -> QuerySet[Ticket]:
+                    whole: bool = False) -> QuerySet[Ticket]:
     """The tickets of one account for its 360 view: unfinished ones first, then the newest.
 
-    `visible=True`: the caller has checked that the actor may see `account`, so roles that see
-    everything under a visible account skip the per-row scope (Access.sees_all_under_visible_account).
+    `whole=True`: the caller established that the actor reads everything under the account
+    (core.overview.selectors.reads_whole_account), so the per-row scope is skipped.
     """
     unfinished = Q(status__in=ACTIVE_STATUSES)
-    whole = visible and access_of(actor).sees_all_under_visible_account()
     base = with_sla(Ticket.objects.all(), now=now) if whole else tickets(actor=actor, now=now)
     return (base.filter(account_id=account.pk)
             .annotate(unfinished=_flag(unfinished))

@@ -84,10 +84,10 @@ def with_sla_state(tickets: list[Ticket], now: dt.datetime) -> list[Ticket]:
     return tickets
 
 
-def account_context(request: HttpRequest, account, overview: dict[str, Any]) -> dict[str, Any]:
-    """What the tickets block of the account page needs (core.records.views.account_detail), no query per row."""
-    actor = request.user
-    tickets = with_sla_state(overview["tickets"], timezone.now())
+def account_tickets_context(request: HttpRequest, ctx) -> dict[str, Any]:
+    """What the tickets block of the account page needs (its 360 panel, core.service.panels), no query per row."""
+    actor, account = request.user, ctx.account
+    tickets = with_sla_state(ctx["tickets"], timezone.now())
     names = _names(actor, {ticket.assignee_id for ticket in tickets})
     for ticket in tickets:
         ticket.assignee_name = names.get(ticket.assignee_id, "")

@@ -59,6 +59,7 @@ TENANT_APPS = [
     "core.access",
     "core.audit",
     "core.customization",
+    "core.overview",
     "core.records",
     "core.leads",
     "core.activities",

@@ -9,6 +9,7 @@ from core.audit import api as audit_api
 from core.campaigns import api as campaigns_api
 from core.customization import api as config_api
 from core.leads import api as leads_api
+from core.overview import api as overview_api
 from core.records import api as records_api
 from core.reports import api as reports_api
 from core.service import api as service_api
@@ -41,7 +42,7 @@ urlpatterns = [
     path("contacts/merge", records_api.ContactMergeView.as_view(), name="contacts-merge"),
     path("contacts/<int:pk>/duplicates", records_api.ContactDuplicatesView.as_view(), name="contact-duplicates"),
     path("accounts/<int:pk>", records_api.AccountDetailView.as_view(), name="account-detail"),
-    path("accounts/<int:pk>/overview", records_api.AccountOverviewView.as_view(), name="account-overview"),
+    path("accounts/<int:pk>/overview", overview_api.AccountOverviewView.as_view(), name="account-overview"),
     path("accounts/<int:pk>/claim", records_api.AccountClaimView.as_view(), name="account-claim"),
     path("accounts/<int:pk>/release", records_api.AccountReleaseView.as_view(), name="account-release"),
     path("accounts/<int:pk>/reveal", records_api.AccountRevealView.as_view(), name="account-reveal"),

@@ -158,8 +158,9 @@ def test_support_logs_on_tickets_but_cannot_link_accounts(team, book):
 
 
 def test_a_call_on_a_ticket_is_on_the_customers_timeline(team, book):
-    # given a ticket of Owner Co, which viewer may read
-    from core.records.selectors import account_overview
+    # given a ticket of Owner Co, which the owner and admins see and the viewer does not
+    from core.overview.selectors import account_overview
+    from core.records.selectors import account_for_read
     from core.service.models import Ticket
 
     ticket = Ticket.objects.get(subject="Printer on fire")
@@ -168,9 +169,13 @@ def test_a_call_on_a_ticket_is_on_the_customers_timeline(team, book):
                                                               "ticket": ticket.pk})
     # then it carries the ticket's account and shows on the account's 360 view for those who see it
     assert call.account_id == ticket.account_id
-    for reader in (team.owner, team.viewer):
+    for reader in (team.owner, team.admin):
         overview = account_overview(actor=reader, account=book.accounts["owner"])
         assert "Called back" in {a.subject for a in overview["activities"]}
+    # and a reader outside the account sees none of it, even if a caller skipped the account's lookup
+    with pytest.raises(Http404):
+        account_for_read(actor=team.viewer, pk=book.accounts["owner"].pk)
+    assert account_overview(actor=team.viewer, account=book.accounts["owner"])["activities"] == []
     # and a ticket of another account than the one linked is refused, with nothing written
     before = Activity.objects.count()
     with pytest.raises(ValidationError) as error:

@@ -16,6 +16,7 @@ from core.activities.selectors import activities, tasks
 from core.campaigns import services as campaign_services
 from core.campaigns.models import CampaignMember
 from core.campaigns.selectors import can_read_campaigns
+from core.overview.selectors import account_overview
 from core.records import selectors, services
 from core.service import services as ticket_services
 from core.service.selectors import tickets
@@ -76,7 +77,7 @@ def _expected(actor, account) -> dict[str, set]:
 def test_overview_shows_what_each_scope_allows(team, busy_account, role):
     actor = getattr(team, role)
     account = selectors.account_for_read(actor=actor, pk=busy_account.pk)  # as the views fetch it
-    overview = selectors.account_overview(actor=actor, account=account)
+    overview = account_overview(actor=actor, account=account)
     shown = {key: {row.pk for row in overview[key]} for key in
              ("contacts", "deals", "tickets", "tasks", "activities", "campaigns")}
     expected = _expected(actor, account)
@@ -104,3 +105,73 @@ def test_an_account_outside_the_scope_is_still_refused(team, busy_account, role)
 
     with pytest.raises(Http404):
         selectors.account_for_read(actor=getattr(team, role), pk=busy_account.pk)
+
+
+def _fill(team, account, other):
+    """Rows under `account` by several people: the owner's, member's and member2's."""
+    services.contact_create(actor=team.owner, data={"name": "Owner's person", "account": account.pk,
+                                                    "owner": team.owner.pk})
+    services.contact_create(actor=team.owner, data={"name": "Member2's person", "account": account.pk,
+                                                    "owner": team.member2.pk})
+    services.deal_create(actor=team.owner, data={"name": "Owner's deal", "account": account.pk, "amount": "7",
+                                                 "owner": team.owner.pk})
+    services.deal_create(actor=team.owner, data={"name": "Member2's deal", "account": account.pk, "amount": "8",
+                                                 "owner": team.member2.pk})
+    ticket_services.ticket_create(actor=team.owner, data={"account": account.pk, "subject": "On the account"})
+    activity_services.activity_create(actor=team.owner, data={"kind": "call", "subject": "Owner's call",
+                                                              "account": account.pk})
+    activity_services.activity_create(actor=team.owner, data={"kind": "call", "subject": "Member2's call",
+                                                              "account": account.pk, "author": team.member2.pk})
+    activity_services.task_create(actor=team.owner, data={"title": "Owner's task", "account": account.pk,
+                                                          "assignee": team.owner.pk})
+    services.contact_create(actor=team.owner, data={"name": "Elsewhere", "account": other.pk})
+
+
+@pytest.fixture
+def kinds_of_account(team, in_alpha):
+    """One account of each way a reader comes to see it: in the pool, shared, and a team member's."""
+    other = services.account_create(actor=team.owner, data={"name": "Beside them"})
+    pool = services.account_create(actor=team.owner, data={"name": "公海客户", "owner": None})
+    shared = services.account_create(actor=team.owner, data={"name": "Shared Co"})
+    services.account_share(actor=team.owner, account=shared, user=team.member, access="read")
+    services.account_share(actor=team.owner, account=shared, user=team.viewer, access="write")
+    teams = services.account_create(actor=team.member2, data={"name": "Team Co"})  # in the manager's team
+    for account in (pool, shared, teams):
+        _fill(team, account, other)
+    return {"pool": pool, "shared": shared, "team": teams}
+
+
+@pytest.mark.parametrize("kind", ["pool", "shared", "team"])
+@pytest.mark.parametrize("role", ["owner", "admin", "manager", "member", "member2", "outsider", "support",
+                                  "finance", "viewer"])
+def test_overview_of_pool_shared_and_team_accounts_equals_the_scoped_selectors(team, kinds_of_account, kind, role):
+    from django.http import Http404
+
+    actor, account = getattr(team, role), kinds_of_account[kind]
+    try:
+        account = selectors.account_for_read(actor=actor, pk=account.pk)
+    except Http404:
+        return  # no 360 view of an account one cannot open (tested above); nothing to compare
+    overview = account_overview(actor=actor, account=account)
+    shown = {key: {row.pk for row in overview[key]} for key in
+             ("contacts", "deals", "tickets", "tasks", "activities", "campaigns")}
+    assert shown == _expected(actor, account)
+
+
+def test_a_member_sees_only_their_own_rows_under_a_pool_account(team, kinds_of_account, api_alpha):
+    # given a pool account holding the owner's and member2's contacts, deals, calls and a task
+    pool = kinds_of_account["pool"]
+    # when member (who may claim it, so may open it) reads its 360 view through the API
+    api_alpha.force_authenticate(team.member)
+    body = api_alpha.get(f"/api/v1/accounts/{pool.pk}/overview").json()
+    # then none of the others' rows come back: the pool shows the account, not what colleagues keep under it
+    assert body["account"]["in_pool"] is True
+    assert [c["name"] for c in body["contacts"]] == []
+    assert body["deals"] == [] and body["tasks"] == [] and body["activities"] == []
+    assert body["totals"]["open_count"] == 0
+    # and member2, whose rows they are, sees their own
+    api_alpha.force_authenticate(team.member2)
+    body = api_alpha.get(f"/api/v1/accounts/{pool.pk}/overview").json()
+    assert [c["name"] for c in body["contacts"]] == ["Member2's person"]
+    assert [d["name"] for d in body["deals"]] == ["Member2's deal"]
+    assert [a["subject"] for a in body["activities"]] == ["Member2's call"]

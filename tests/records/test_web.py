@@ -274,9 +274,11 @@ def test_account_page_shows_profile_contacts_deals_and_timeline_and_is_audited(t
     assert (timeline[1]["kind"], timeline[1]["old"], timeline[1]["new"]) == ("stage", "—", _stage_label("won", "zh-hans"))
     old, new = _stage_label("initial_contact", "zh-hans"), _stage_label("needs_analysis", "zh-hans")
     assert f'<span class="old">{old}</span> → <span class="new">{new}</span>' in html
-    for name in ("activities", "tasks", "tickets", "campaigns"):
-        assert f"{{% block {name} %}}{{% endblock %}}" in open(  # noqa: SIM115
-            "core/records/templates/records/account_detail.html", encoding="utf-8").read()
+    # the page is the 360 view's panels, each contributed by its app, in their order
+    assert [block["key"] for block in response.context["blocks"]] == [
+        "profile", "contacts", "deals", "activities", "tasks", "tickets", "campaigns", "history"]
+    for testid in ("profile", "contacts", "open-deals", "account-activities", "account-tasks", "timeline"):
+        assert f'data-testid="{testid}"' in html
     with schema_context(alpha.schema_name):
         views = AuditEntry.objects.filter(action="view", entity="account", record_id=mine.pk)
         assert list(views.values_list("actor_id", flat=True)) == [team.member.pk]
