@@ -11,12 +11,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ScopedGenericAPIView, WorkspaceAPIView
-from core.api.errors import ApplicationError
+from core.api.errors import ApplicationError, TooManyRequests
 from core.api.permissions import IsWorkspaceAdmin
 from core.api.throttles import LoginThrottle
 from core.users.middleware import activate_for
 
 from . import selectors, services
+from .login_limits import account_locked, locked_message, login_failed
 from .roles import Role
 
 
@@ -188,9 +189,12 @@ class TokenObtainView(WorkspaceAPIView):
     def post(self, request: Request) -> Response:
         data = self.TokenObtainIn(data=request.data)
         data.is_valid(raise_exception=True)
+        if account_locked(data.validated_data["email"]):
+            raise TooManyRequests(locked_message())
         user = authenticate(request._request, email=data.validated_data["email"],
                             password=data.validated_data["password"])
         if user is None:
+            login_failed(data.validated_data["email"])
             raise ApplicationError(_("Email or password is not correct."), code="invalid_credentials")
         activate_for(request._request, user)
         created = services.api_token_create(user=user, name=data.validated_data["name"] or _("Script token"))

@@ -18,6 +18,7 @@ from core.web.ratelimit import too_many
 
 from . import forms, selectors, services
 from .handoff import user_for_handoff_token
+from .login_limits import account_locked, locked_message, login_failed
 from .middleware import activate_for
 from .roles import can_manage_users
 
@@ -30,9 +31,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         form.add_error(None, _("Too many attempts. Please wait a minute and try again."))
         return render(request, "users/login.html", {"form": form}, status=429)
+    if request.method == "POST" and form.is_valid() and account_locked(form.cleaned_data["email"]):
+        form.add_error(None, locked_message())
+        return render(request, "users/login.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         user = authenticate(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
         if user is None:
+            login_failed(form.cleaned_data["email"])
             form.add_error(None, _("Email or password is not correct."))
         else:
             login(request, user)

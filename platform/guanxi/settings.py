@@ -159,8 +159,12 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# Only behind a proxy that sets X-Forwarded-For: the audit log then records its first hop as the client IP.
-GUANXI_TRUST_X_FORWARDED_FOR = env.get_bool("GUANXI_TRUST_X_FORWARDED_FOR", default=False)
+# How many proxies in front of Guanxi append to X-Forwarded-For (the ingress: 1). The client address of
+# rate limits, throttles and the audit log is then that header's Nth entry from the right
+# (core.web.ratelimit.client_address); 0 ignores the header. GUANXI_TRUST_X_FORWARDED_FOR=true, the
+# older switch, still means 1 when GUANXI_NUM_PROXIES is unset.
+GUANXI_NUM_PROXIES = int(env.get("GUANXI_NUM_PROXIES")
+                         or (1 if env.get_bool("GUANXI_TRUST_X_FORWARDED_FOR", default=False) else 0))
 X_FRAME_OPTIONS = "DENY"
 
 # --- cache (throttling, compiled config) ----------------------------------------------------------
@@ -220,8 +224,8 @@ REST_FRAMEWORK = {
         "login": env.get("GUANXI_THROTTLE_LOGIN", "20/minute"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    # rate limits key on the client address: X-Forwarded-For counts only behind a trusted proxy
-    "NUM_PROXIES": 1 if env.get_bool("GUANXI_TRUST_X_FORWARDED_FOR", default=False) else 0,
+    # our throttles call core.web.ratelimit.client_address; DRF's own get_ident would agree
+    "NUM_PROXIES": GUANXI_NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Guanxi API",
