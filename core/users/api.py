@@ -15,6 +15,7 @@ from core.api.errors import ApplicationError, TooManyRequests
 from core.api.permissions import IsWorkspaceAdmin
 from core.api.throttles import LoginThrottle
 from core.users.middleware import activate_for
+from core.users.models import ApiToken
 
 from . import selectors, services
 from .login_limits import account_locked, locked_message, login_failed
@@ -60,7 +61,8 @@ class MyPasswordView(WorkspaceAPIView):
     def post(self, request: Request) -> Response:
         data = self.PasswordChangeIn(data=request.data)
         data.is_valid(raise_exception=True)
-        services.user_change_password(user=request.user, **data.validated_data)
+        token = request.auth if isinstance(request.auth, ApiToken) else None  # None: the session, kept below
+        services.user_change_password(user=request.user, keep_token=token, **data.validated_data)
         from django.contrib.auth import update_session_auth_hash
 
         update_session_auth_hash(request._request, request.user)
