@@ -11,7 +11,8 @@ from . import env
 from .database import database_config
 
 BASE_DIR = env.REPO_ROOT
-DEBUG = env.get_bool("GUANXI_DEBUG", default=True)
+# Off unless asked for: a debug page shows settings, SQL and tracebacks to anyone. `guanxi up` turns it on.
+DEBUG = env.get_bool("GUANXI_DEBUG", default=False)
 PRODUCTION = env.get("GUANXI_ENV", "development") == "production"
 
 _secret = env.get("SECRET_KEY")
