@@ -79,5 +79,6 @@ urlpatterns = [
     path("audit-log", audit_api.AuditLogView.as_view(), name="audit-log"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # the split view serves its start-up script as a file (?script), so the page runs no inline script
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+         name="docs"),
 ]

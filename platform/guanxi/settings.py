@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_email_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from . import env
@@ -48,6 +49,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served by us instead of a CDN
     "django_htmx",
+    "csp",
     "core.users",  # the public schema's users are the provider's staff
     "core.web",
     "core.api",
@@ -102,6 +104,7 @@ MIDDLEWARE = [
     "guanxi.request_context.RequestIdMiddleware",
     "tenants.middleware.WorkspaceMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,6 +171,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 GUANXI_NUM_PROXIES = int(env.get("GUANXI_NUM_PROXIES")
                          or (1 if env.get_bool("GUANXI_TRUST_X_FORWARDED_FOR", default=False) else 0))
 X_FRAME_OPTIONS = "DENY"
+# Browsers keep to HTTPS for the base domain and every workspace under it (sent on HTTPS requests only).
+SECURE_HSTS_SECONDS = int(env.get("GUANXI_HSTS_SECONDS", "31536000")) if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+# Pages run only our own files: no inline script or style (a nonce'd <style> where a library needs one),
+# nothing from another origin. Forms may post to the workspaces (signup hands off to the new one).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, f"*.{GUANXI_BASE_DOMAIN}:*"],
+    },
+}
 
 # --- cache (throttling, compiled config) ----------------------------------------------------------
 REDIS_URL = env.get("REDIS_URL")
