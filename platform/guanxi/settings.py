@@ -82,7 +82,8 @@ ROOT_URLCONF = "guanxi.urls_tenant"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 # `SET search_path` once per connection and schema, not before every cursor (django-tenants forgets the
-# setting on set_tenant, rollback and savepoint rollback, so a reused connection never keeps a stale path).
+# setting on set_tenant, rollback and savepoint rollback, so a reused connection never keeps a stale path:
+# PostgreSQL undoes a SET with the transaction or savepoint that issued it; tests/platform/test_search_path.py).
 TENANT_LIMIT_SET_CALLS = True
 
 DATABASES = {"default": database_config()}
