@@ -17,7 +17,7 @@ RESERVED = frozenset(
         "tenant-template", "template", "pg", "postgres",
     }
 )
-PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")  # use fullmatch: `$` allows a final newline
 
 
 def reserved_addresses() -> frozenset[str]:
@@ -41,7 +41,7 @@ def validate_workspace_address(value: str) -> str:
         )
     if value.startswith("-") or value.endswith("-"):
         raise ValidationError(_("The address cannot start or end with a hyphen."), code="hyphen_edge")
-    if not PATTERN.match(value):
+    if not PATTERN.fullmatch(value):
         raise ValidationError(
             _("Use only lowercase letters a–z, digits 0–9 and hyphens."), code="invalid_characters"
         )

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.users.login_limits import account_locked, locked_message, login_failed
 from core.web.ratelimit import too_many
 
 from .forms import ReasonForm, StaffLoginForm
@@ -42,9 +43,13 @@ def ops_login(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         form.add_error(None, _("Too many attempts. Please wait a minute and try again."))
         return render(request, "tenants/ops/login.html", {"form": form}, status=429)
+    if request.method == "POST" and form.is_valid() and account_locked(form.cleaned_data["email"]):
+        form.add_error(None, locked_message())
+        return render(request, "tenants/ops/login.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         user = authenticate(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
         if user is None or not user.is_staff:
+            login_failed(form.cleaned_data["email"])
             form.add_error(None, _("Email or password is not correct."))
         else:
             login(request, user)

@@ -78,10 +78,35 @@ def browser():
         browser.close()
 
 
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.guanxiCspViolation(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} `
+                            + `at ${event.sourceFile || document.location.href}:${event.lineNumber}`);
+});
+"""
+
+
+def track_csp_violations(context) -> list[str]:
+    """Every Content-Security-Policy violation Chromium reports in this context's pages, on any page
+    navigated to: the DOM event (through a binding, so it survives navigation) and console errors."""
+    violations: list[str] = []
+    context.expose_binding("guanxiCspViolation", lambda _source, text: violations.append(text))
+    context.add_init_script(_REPORT_VIOLATIONS)
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    context.on("console", on_console)
+    return violations
+
+
 @pytest.fixture
 def page(browser, committed_db):
     context = browser.new_context(locale="en-US")
+    violations = track_csp_violations(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert violations == [], "the pages broke their Content-Security-Policy"

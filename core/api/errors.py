@@ -45,6 +45,13 @@ class Conflict(ApplicationError):
     code = "conflict"
 
 
+class TooManyRequests(ApplicationError):
+    """A limit a service or view counts itself (DRF's throttles raise their own Throttled)."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    code = "throttled"
+
+
 class WorkspaceReadOnly(ApplicationError):
     status_code = status.HTTP_423_LOCKED
     code = "workspace_read_only"

@@ -7,13 +7,13 @@ request, so its entries have no IP. The request id comes from guanxi.request_con
 from __future__ import annotations
 
 import contextvars
-import ipaddress
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+from core.api.clients import client_address
 
 USER_AGENT_MAX = 500
 
@@ -32,25 +32,10 @@ def current_client() -> Client:
     return client_var.get()
 
 
-def _valid_ip(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None
-
-
 def client_ip(request: HttpRequest) -> str | None:
-    """REMOTE_ADDR, or the first hop of X-Forwarded-For when the deployment says its proxy sets it.
-
-    Trusting the header without such a proxy would let anyone write any IP into the audit log.
-    """
-    if getattr(settings, "GUANXI_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            ip = _valid_ip(forwarded.split(",")[0])
-            if ip:
-                return ip
-    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+    """The client's address as rate limits see it (core.api.clients.client_address): REMOTE_ADDR, or the
+    X-Forwarded-For entry the trusted proxies (GUANXI_NUM_PROXIES) wrote. Never a header the client wrote."""
+    return client_address(request)
 
 
 def client_of(request: HttpRequest) -> Client:

@@ -41,6 +41,8 @@ class AuditAction(models.TextChoices):
     INVITATION_SENT = "invitation_sent", pgettext_lazy("audit action", "Invitation sent")
     TOKEN_CREATED = "token_created", pgettext_lazy("audit action", "API token created")
     TOKEN_REVOKED = "token_revoked", pgettext_lazy("audit action", "API token revoked")
+    PASSWORD_CHANGED = "password_changed", pgettext_lazy("audit action", "Password changed")
+    PASSWORD_RESET = "password_reset", pgettext_lazy("audit action", "Password reset by email")
     MERGE = "merge", pgettext_lazy("audit action", "Merged")
     CONVERT = "convert", pgettext_lazy("audit action", "Converted")
     CLAIM = "claim", pgettext_lazy("audit action", "Claimed")

@@ -29,6 +29,8 @@ from core.entities.fields import CURRENCIES
 from core.entities.masking import MASK, mask_email, mask_phone, mask_text
 from core.entities.normalize import fold, phone_digits
 
+from .patterns import PatternError, compile_pattern
+
 LANGUAGES = ("zh-hans", "en")
 MAX_SAFE_INTEGER = 2**53 - 1  # larger integers lose precision in JavaScript clients
 MAX_ID = 2**63 - 1
@@ -55,7 +57,14 @@ class FieldValueError(ValueError):
 
 
 class FieldSpecError(ValueError):
-    """A field spec cannot be compiled (bad regex, invalid default, limits of the wrong kind)."""
+    """A field spec cannot be compiled (bad regex, invalid default, limits of the wrong kind).
+
+    `path` names the key inside the spec at fault, such as ("regex", "pattern"), when one is.
+    """
+
+    def __init__(self, message: str, path: tuple[str | int, ...] = ()):
+        super().__init__(message)
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -253,15 +262,16 @@ class TextType(FieldType):
         super().__init__(spec, context)
         self.length = _length_rule(spec, self.default_max_length)
         rule = spec.get("regex")
-        self.pattern: re.Pattern[str] | None = None
+        self.pattern: Any = None  # an RE2 pattern (linear time): admins write it
         self.pattern_message: Mapping[str, str] | None = None
         if rule:
             try:
-                self.pattern = re.compile(rule["pattern"])
-            except (re.error, KeyError, TypeError) as error:
+                self.pattern = compile_pattern(rule["pattern"])
+            except (PatternError, KeyError, TypeError) as error:
+                detail = error.detail if isinstance(error, PatternError) else error
                 raise FieldSpecError(_("The pattern of the field “%(key)s” is not a valid regular expression "
                                        "(%(error)s). Check brackets and escapes.") % {
-                    "key": self.key, "error": error}) from None
+                    "key": self.key, "error": detail}, path=("regex", "pattern")) from None
             self.pattern_message = rule.get("message")
 
     def _clean(self, raw: Any) -> str:

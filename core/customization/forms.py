@@ -80,9 +80,9 @@ APPLIES_TO: dict[str, frozenset[str]] = {
 # keys of a field spec the form does not edit: kept as they are
 KEPT_KEYS = ("default", "required_when", "order", "archived")
 LANGUAGE_SUFFIX = {"zh-hans": "zh", "en": "en"}
-COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_INTEGER = re.compile(r"^[+-]?\d+$")
-_DECIMAL = re.compile(r"^[+-]?\d+\.\d+$")
+COLOR = re.compile(r"#[0-9a-fA-F]{6}")  # fullmatch: `$` would allow a final newline
+_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?\d+\.\d+")
 _PATH_STEP = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
 
 
@@ -92,7 +92,7 @@ def role_choices() -> list[tuple[str, Any]]:
 
 def safe_color(value: Any) -> str:
     """A colour fit for a style attribute, or ""."""
-    return value if isinstance(value, str) and COLOR.match(value) else ""
+    return value if isinstance(value, str) and COLOR.fullmatch(value) else ""
 
 
 def parse_path(path: str) -> list[str | int]:
@@ -120,9 +120,9 @@ def parse_path(path: str) -> list[str | int]:
 def _number(text: str, *, integer: bool) -> Any:
     """A whole number or decimal as JSON wants it; anything else stays text for the service to name."""
     text = text.strip()
-    if _INTEGER.match(text):
+    if _INTEGER.fullmatch(text):
         return int(text)
-    if not integer and _DECIMAL.match(text):
+    if not integer and _DECIMAL.fullmatch(text):
         return float(text)
     return text
 

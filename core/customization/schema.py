@@ -30,6 +30,8 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from .patterns import PatternError, compile_pattern
+
 ROOT_SCHEMA = "tenant-config.schema.json"
 PRESET_INDEX = "index.json"
 
@@ -124,7 +126,7 @@ def _properties(validator: Any, properties: dict, instance: Any, schema: dict) -
 
 _Validator = validators.extend(Draft202012Validator, {"if": _if_then_else, "properties": _properties})
 
-_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 _FORMATS = FormatChecker()
 
 
@@ -133,9 +135,17 @@ def _is_date_time(instance: object) -> bool:
     """RFC 3339 date-time: a date, a time and an offset (jsonschema needs an extra package for it)."""
     if not isinstance(instance, str):
         return True
-    if not _DATE_TIME.match(instance):
+    if not _DATE_TIME.fullmatch(instance):
         return False
     datetime.fromisoformat(instance.replace("Z", "+00:00"))  # rejects impossible dates and times
+    return True
+
+
+@_FORMATS.checks("regex", raises=PatternError)
+def _is_regex(instance: object) -> bool:
+    """Admin-written patterns run on RE2 (core.customization.patterns), so RE2 must compile them."""
+    if isinstance(instance, str):
+        compile_pattern(instance)
     return True
 
 
@@ -169,8 +179,45 @@ def load_preset(key: str) -> dict:
 
 # --- validation --------------------------------------------------------------------------------
 
+MAX_DOCUMENT_BYTES = 1_000_000
+"""The largest document, as compact UTF-8 JSON: the schemas check one this big in about a second."""
+MAX_DOCUMENT_DEPTH = 40
+"""The deepest nesting of objects and lists (conditions nested 10 levels need about 30)."""
+
+
+def limit_errors(document: Any) -> list[ConfigError]:
+    """Refuse a document too big or too deep to validate cheaply, before any schema runs.
+
+    The schemas bound each list (fields, pipelines, stages, options) and the semantic layer the
+    depth of conditions; these two bounds come first, so no document costs more than a bounded
+    amount of work (jsonschema and json.dumps recurse, so the depth is measured without recursion).
+    """
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            if deepest > MAX_DOCUMENT_DEPTH:
+                return [ConfigError("$", _("The configuration is nested more than %(n)d levels deep. Flatten "
+                                           "it; conditions, for example, nest at most 10 levels.") % {
+                    "n": MAX_DOCUMENT_DEPTH})]
+            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
+    size = len(json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=str).encode())
+    if size > MAX_DOCUMENT_BYTES:
+        return [ConfigError("$", _("The configuration is %(size)s bytes long; at most %(limit)s bytes are "
+                                   "allowed. Remove fields, options or pipelines you no longer need.") % {
+            "size": f"{size:,}", "limit": f"{MAX_DOCUMENT_BYTES:,}"})]
+    return []
+
+
 def structural_errors(document: Any) -> list[ConfigError]:
-    """Every way `document` breaks the schemas, sorted by path, with messages in the active language."""
+    """Every way `document` breaks the schemas, sorted by path, with messages in the active language.
+
+    A document beyond `limit_errors`' bounds gets only that error: it is not validated further.
+    """
+    too_big = limit_errors(document)
+    if too_big:
+        return too_big
     problems: list[tuple[Location, str | None, str]] = []
     for error in get_validator().iter_errors(document):
         problems.extend(_explain(error))
@@ -418,26 +465,26 @@ def _format_name(name: str) -> str:
 
 # What each pattern in the schemas asks for, in words (a test checks every pattern has one).
 PATTERN_HINTS = {
-    "^[a-z][a-z0-9_]{0,39}$": gettext_lazy(
+    "^[a-z][a-z0-9_]{0,39}$(?!\\n)": gettext_lazy(
         "Use 1 to 40 lowercase letters, digits and underscores, starting with a letter, for example “budget_code”."),
-    "^[a-z][a-z0-9_]{0,49}$": gettext_lazy(
+    "^[a-z][a-z0-9_]{0,49}$(?!\\n)": gettext_lazy(
         "Use 1 to 50 lowercase letters, digits and underscores, starting with a letter, for example “new_business”."),
-    "^[a-z0-9][a-z0-9_-]{0,39}$": gettext_lazy(
+    "^[a-z0-9][a-z0-9_-]{0,39}$(?!\\n)": gettext_lazy(
         "Use 1 to 40 lowercase letters, digits, hyphens and underscores, starting with a letter or digit, "
         "for example “gold”."),
-    "^#[0-9a-fA-F]{6}$": gettext_lazy("Write a colour as # and six hexadecimal digits, for example “#3b82f6”."),
-    "^[A-Z]{3}$": gettext_lazy("Use a three-letter ISO 4217 currency code in capitals, for example “CNY”."),
-    "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$": gettext_lazy(
+    "^#[0-9a-fA-F]{6}$(?!\\n)": gettext_lazy("Write a colour as # and six hexadecimal digits, for example “#3b82f6”."),
+    "^[A-Z]{3}$(?!\\n)": gettext_lazy("Use a three-letter ISO 4217 currency code in capitals, for example “CNY”."),
+    "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$(?!\\n)": gettext_lazy(
         "Use an IANA time zone name, for example “Asia/Shanghai”."),
-    "^(account\\.)?(custom\\.)?[a-z][a-z0-9_]{0,49}$": gettext_lazy(
+    "^(account\\.)?(custom\\.)?[a-z][a-z0-9_]{0,49}$(?!\\n)": gettext_lazy(
         "Name a field such as “amount”, “custom.budget_code”, “account.industry” or “account.custom.segment”."),
-    "^([a-z][a-z0-9_]{0,49}|custom\\.[a-z][a-z0-9_]{0,39})$": gettext_lazy(
+    "^([a-z][a-z0-9_]{0,49}|custom\\.[a-z][a-z0-9_]{0,39})$(?!\\n)": gettext_lazy(
         "Name a built-in deal field such as “amount”, or “custom.” followed by the key of a deal custom field."),
-    "^[^\\r\\n]*$": gettext_lazy("Write a single line, without line breaks."),
-    "^-?[0-9]+(\\.[0-9]+)?$": gettext_lazy("Write a decimal number such as “12.50”."),
-    "^\\+[1-9][0-9]{4,14}$": gettext_lazy("Write the number in international form, for example “+8613812345678”."),
-    "^https?://[^\\s/$.?#][^\\s]*$": gettext_lazy("Write a web address that starts with http:// or https://."),
-    "^[A-Za-z][A-Za-z0-9_.-]{0,99}$": gettext_lazy(
+    "^[^\\r\\n]*$(?!\\n)": gettext_lazy("Write a single line, without line breaks."),
+    "^-?[0-9]+(\\.[0-9]+)?$(?!\\n)": gettext_lazy("Write a decimal number such as “12.50”."),
+    "^\\+[1-9][0-9]{4,14}$(?!\\n)": gettext_lazy("Write the number in international form, for example “+8613812345678”."),
+    "^https?://[^\\s/$.?#][^\\s]*$(?!\\n)": gettext_lazy("Write a web address that starts with http:// or https://."),
+    "^[A-Za-z][A-Za-z0-9_.-]{0,99}$(?!\\n)": gettext_lazy(
         "Use up to 100 letters, digits, dots, hyphens and underscores, starting with a letter."),
 }
 
@@ -470,6 +517,8 @@ def _message(error: ValidationError) -> str:
             return _("%(value)s is not written as expected. %(hint)s") % {"value": _show(value), "hint": hint}
         return _("%(value)s does not match the required pattern %(pattern)s.") % {
             "value": _show(value), "pattern": limit}
+    if keyword == "format" and limit == "regex" and isinstance(error.cause, PatternError):
+        return error.cause.message
     if keyword == "format":
         return _("%(value)s is not a valid %(format)s.") % {"value": _show(value), "format": _format_name(limit)}
     if keyword == "minimum":

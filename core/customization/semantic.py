@@ -21,7 +21,7 @@ from core.entities.registry import registry
 from . import conditions
 from .compiled import compile_fields
 from .fieldtypes import FieldSpecError
-from .schema import ConfigError
+from .schema import ConfigError, json_path
 
 MAX_CONDITION_DEPTH = 10
 HIDDEN_BUILTINS = {"custom", "search_tokens", "id", "name_key", "merged_into"}
@@ -111,7 +111,7 @@ def document_errors(document: Mapping[str, Any]) -> list[ConfigError]:
             try:
                 compile_fields([spec])
             except FieldSpecError as error:
-                errors.append(ConfigError(where, str(error)))
+                errors.append(ConfigError(json_path(("custom_fields", entity, index, *error.path)), str(error)))
             if "required_when" in spec:
                 errors += _condition_errors(document, entity, spec["required_when"], f"{where}.required_when")
     pipelines = document.get("pipelines") or []

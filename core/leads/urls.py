@@ -1,4 +1,4 @@
-"""Web pages of leads (the API's URLs are in core/api/urls.py)."""
+"""Web pages of leads (the API's URLs are in platform/guanxi/urls_api.py)."""
 
 from django.urls import path
 

@@ -378,6 +378,8 @@ class AccountExportView(AccountListView):
 
         from django.http import StreamingHttpResponse
 
+        from core.web.spreadsheet import safe_row
+
         from .custom_view import export_cells, export_columns
 
         access = access_of(request.user)
@@ -406,10 +408,10 @@ class AccountExportView(AccountListView):
 
         def lines():
             yield "\ufeff"  # Excel opens UTF-8 Chinese text correctly with a BOM
-            yield writer.writerow(columns)
+            yield writer.writerow(safe_row(columns))
             for row, cells in zip(rows, custom_cells, strict=True):
                 values = [row[column] for column in builtin]
-                yield writer.writerow([";".join(map(str, v)) if isinstance(v, list) else v for v in values] + cells)
+                yield writer.writerow(safe_row([";".join(map(str, v)) if isinstance(v, list) else v for v in values] + cells))
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="accounts.csv"'

@@ -17,6 +17,12 @@ LIST_PATHS = frozenset({"/accounts/", "/contacts/", "/deals/list/", "/products/"
 MAX_PER_PAGE = 30
 
 
+def list_page_or_home(path: str) -> str:
+    """`path` if it is one of our list pages, else "/": a posted or stored path is followed only when it
+    is known, so `/\\evil.com`, `//evil.com` or `https://evil.com` never becomes an off-site redirect."""
+    return path if path in LIST_PATHS else "/"
+
+
 def saved_views(*, actor: User, path: str) -> QuerySet[SavedView]:
     return SavedView.objects.filter(user=actor, path=path)
 

@@ -757,6 +757,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def saved_view_save(request: HttpRequest) -> HttpResponse:
+    from .saved_views import list_page_or_home
     from .saved_views import saved_view_save as save
 
     path = request.POST.get("path", "")
@@ -765,9 +766,9 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
                     query=request.POST.get("query", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(path if path.startswith("/") and not path.startswith("//") else "/")
+        return redirect(list_page_or_home(path))
     messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
-    return redirect(f"{view.path}?{view.query}")
+    return redirect(f"{list_page_or_home(view.path)}?{view.query}")
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Report pages (the API's URLs are in core/api/urls.py)."""
+"""Report pages (the API's URLs are in platform/guanxi/urls_api.py)."""
 
 from django.urls import path
 

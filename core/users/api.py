@@ -11,12 +11,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import ScopedGenericAPIView, WorkspaceAPIView
-from core.api.errors import ApplicationError
+from core.api.errors import ApplicationError, TooManyRequests
 from core.api.throttles import LoginThrottle
 from core.users.middleware import activate_for
+from core.users.models import ApiToken
 from core.users.permissions import IsWorkspaceAdmin
 
 from . import selectors, services
+from .login_limits import account_locked, locked_message, login_failed
 from .roles import Role
 
 
@@ -59,7 +61,8 @@ class MyPasswordView(WorkspaceAPIView):
     def post(self, request: Request) -> Response:
         data = self.PasswordChangeIn(data=request.data)
         data.is_valid(raise_exception=True)
-        services.user_change_password(user=request.user, **data.validated_data)
+        token = request.auth if isinstance(request.auth, ApiToken) else None  # None: the session, kept below
+        services.user_change_password(user=request.user, keep_token=token, **data.validated_data)
         from django.contrib.auth import update_session_auth_hash
 
         update_session_auth_hash(request._request, request.user)
@@ -188,9 +191,12 @@ class TokenObtainView(WorkspaceAPIView):
     def post(self, request: Request) -> Response:
         data = self.TokenObtainIn(data=request.data)
         data.is_valid(raise_exception=True)
+        if account_locked(data.validated_data["email"]):
+            raise TooManyRequests(locked_message())
         user = authenticate(request._request, email=data.validated_data["email"],
                             password=data.validated_data["password"])
         if user is None:
+            login_failed(data.validated_data["email"])
             raise ApplicationError(_("Email or password is not correct."), code="invalid_credentials")
         activate_for(request._request, user)
         created = services.api_token_create(user=user, name=data.validated_data["name"] or _("Script token"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
@@ -13,6 +14,16 @@ LANGUAGE_CHOICES = [("", _("Workspace default")), ("zh-hans", "中文"), ("en", 
 class LoginForm(forms.Form):
     email = forms.CharField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class ResetPasswordForm(SetPasswordForm):
+    """Django's form of the reset link's page; saving goes through the service, which also revokes
+    the user's API tokens."""
+
+    def save(self, commit: bool = True):
+        from .services import user_reset_password
+
+        return user_reset_password(user=self.user, new_password=self.cleaned_data["new_password1"])
 
 
 class ProfileForm(forms.Form):

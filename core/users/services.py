@@ -174,7 +174,11 @@ def user_update_profile(*, user: User, name: str | None = None, language: str | 
     return user
 
 
-def user_change_password(*, user: User, current_password: str, new_password: str) -> User:
+def user_change_password(*, user: User, current_password: str, new_password: str,
+                         keep_token: ApiToken | None = None) -> User:
+    """A user changes their own password; every API token but `keep_token` (the one the change came
+    with, if any) is revoked, and Django's session hash ends every session the caller does not renew
+    with `update_session_auth_hash`."""
     if not user.check_password(current_password or ""):
         raise ValidationError({"current_password": ValidationError(
             _("Your current password is not correct."), code="incorrect")})
@@ -182,9 +186,29 @@ def user_change_password(*, user: User, current_password: str, new_password: str
         validate_password(new_password, user)
     except ValidationError as error:
         raise ValidationError({"new_password": error.error_list}) from None
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
+    _set_password(user, new_password, AuditAction.PASSWORD_CHANGED, keep_token=keep_token)
     return user
+
+
+def user_reset_password(*, user: User, new_password: str) -> User:
+    """Set the password chosen through an emailed reset link (the form checked the link and the
+    password's strength): every API token is revoked and every session ends."""
+    _set_password(user, new_password, AuditAction.PASSWORD_RESET)
+    return user
+
+
+def _set_password(user: User, new_password: str, action: str, *, keep_token: ApiToken | None = None) -> None:
+    """Whoever knew the old password may hold a token or a session: a new password ends them all."""
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        tokens = user.api_tokens.filter(revoked_at__isnull=True)
+        if keep_token is not None:
+            tokens = tokens.exclude(pk=keep_token.pk)
+        revoked = tokens.update(revoked_at=timezone.now())
+        if connection.schema_name != "public":  # provider staff have no audit log
+            audit_record(actor=user, action=action, entity="user", record=user,
+                         changes={"revoked_tokens": (None, revoked)} if revoked else None)
 
 
 # --- invitations ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,12 +15,17 @@ from django.views.decorators.http import require_POST
 
 from core.api.errors import ApplicationError
 from core.web.forms import add_service_errors
-from core.web.ratelimit import too_many
+from core.web.ratelimit import count_for_subject, too_many
 
 from . import forms, selectors, services
 from .handoff import user_for_handoff_token
+from .login_limits import account_locked, locked_message, login_failed
 from .middleware import activate_for
 from .roles import can_manage_users
+
+RESET_WINDOW = 60 * 60
+RESET_PER_ADDRESS = 10  # reset emails one client may ask for per hour in a workspace
+RESET_PER_EMAIL = 3  # reset emails one address may receive per hour, whoever asks
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -30,9 +36,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         form.add_error(None, _("Too many attempts. Please wait a minute and try again."))
         return render(request, "users/login.html", {"form": form}, status=429)
+    if request.method == "POST" and form.is_valid() and account_locked(form.cleaned_data["email"]):
+        form.add_error(None, locked_message())
+        return render(request, "users/login.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         user = authenticate(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
         if user is None:
+            login_failed(form.cleaned_data["email"])
             form.add_error(None, _("Email or password is not correct."))
         else:
             login(request, user)
@@ -41,6 +51,23 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 target = "/"
             return HttpResponseRedirect(target)
     return render(request, "users/login.html", {"form": form}, status=400 if form.errors else 200)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, limited per client address and per email typed.
+
+    Both limits are counted before the email is looked up, so an address with no login gets the very
+    same answers: the link-sent page, or the limit's message once reached.
+    """
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        over_address = too_many(self.request, "password-reset", limit=RESET_PER_ADDRESS, window_seconds=RESET_WINDOW)
+        over_email = count_for_subject("password-reset", email, window_seconds=RESET_WINDOW) > RESET_PER_EMAIL
+        if over_address or over_email:
+            form.add_error(None, _("Too many password reset requests. Please wait an hour and try again."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 @require_POST

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import MutableMapping
 
 ALIASES = {"migrate": "migrate_platform", "rotate-field-keys": "rotate_field_keys"}
 
@@ -35,6 +36,11 @@ def _manage(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "guanxi.cli", *args], check=True)
 
 
+def development_defaults(environ: MutableMapping[str, str]) -> None:
+    """What `guanxi up` changes for development: debug pages on, unless the caller set GUANXI_DEBUG."""
+    environ.setdefault("GUANXI_DEBUG", "true")
+
+
 def up(args: list[str]) -> int:
     """Start the whole product in the foreground; Ctrl-C stops every process it started."""
     import argparse
@@ -46,6 +52,7 @@ def up(args: list[str]) -> int:
 
     from guanxi.database import database_config
 
+    development_defaults(os.environ)
     database_config()  # starts the embedded PostgreSQL when DATABASE_URL is unset, and exports it
     os.environ.setdefault("GUANXI_PUBLIC_URL", f"http://localhost:{options.port}")
     stopping = False

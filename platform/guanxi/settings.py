@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_email_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from . import env
 from .database import database_config
 
 BASE_DIR = env.REPO_ROOT
-DEBUG = env.get_bool("GUANXI_DEBUG", default=True)
+# Off unless asked for: a debug page shows settings, SQL and tracebacks to anyone. `guanxi up` turns it on.
+DEBUG = env.get_bool("GUANXI_DEBUG", default=False)
 PRODUCTION = env.get("GUANXI_ENV", "development") == "production"
 
 _secret = env.get("SECRET_KEY")
@@ -45,7 +47,9 @@ SHARED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by us instead of a CDN
     "django_htmx",
+    "csp",
     "core.users",  # the public schema's users are the provider's staff
     "core.web",
     "core.api",
@@ -79,7 +83,8 @@ ROOT_URLCONF = "guanxi.urls_tenant"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 # `SET search_path` once per connection and schema, not before every cursor (django-tenants forgets the
-# setting on set_tenant, rollback and savepoint rollback, so a reused connection never keeps a stale path).
+# setting on set_tenant, rollback and savepoint rollback, so a reused connection never keeps a stale path:
+# PostgreSQL undoes a SET with the transaction or savepoint that issued it; tests/platform/test_search_path.py).
 TENANT_LIMIT_SET_CALLS = True
 
 DATABASES = {"default": database_config()}
@@ -101,6 +106,7 @@ MIDDLEWARE = [
     "guanxi.request_context.RequestIdMiddleware",
     "tenants.middleware.WorkspaceMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,9 +166,32 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# Only behind a proxy that sets X-Forwarded-For: the audit log then records its first hop as the client IP.
-GUANXI_TRUST_X_FORWARDED_FOR = env.get_bool("GUANXI_TRUST_X_FORWARDED_FOR", default=False)
+# How many proxies in front of Guanxi append to X-Forwarded-For (the ingress: 1). The client address of
+# rate limits, throttles and the audit log is then that header's Nth entry from the right
+# (core.api.clients.client_address); 0 ignores the header. GUANXI_TRUST_X_FORWARDED_FOR=true, the
+# older switch, still means 1 when GUANXI_NUM_PROXIES is unset.
+GUANXI_NUM_PROXIES = int(env.get("GUANXI_NUM_PROXIES")
+                         or (1 if env.get_bool("GUANXI_TRUST_X_FORWARDED_FOR", default=False) else 0))
 X_FRAME_OPTIONS = "DENY"
+# Browsers keep to HTTPS for the base domain and every workspace under it (sent on HTTPS requests only).
+SECURE_HSTS_SECONDS = int(env.get("GUANXI_HSTS_SECONDS", "31536000")) if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+# Pages run only our own files: no inline script or style (a nonce'd <style> where a library needs one),
+# nothing from another origin. Forms may post to the workspaces (signup hands off to the new one).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, f"*.{GUANXI_BASE_DOMAIN}:*"],
+    },
+}
 
 # --- cache (throttling, compiled config) ----------------------------------------------------------
 REDIS_URL = env.get("REDIS_URL")
@@ -221,8 +250,8 @@ REST_FRAMEWORK = {
         "login": env.get("GUANXI_THROTTLE_LOGIN", "20/minute"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    # rate limits key on the client address: X-Forwarded-For counts only behind a trusted proxy
-    "NUM_PROXIES": 1 if env.get_bool("GUANXI_TRUST_X_FORWARDED_FOR", default=False) else 0,
+    # our throttles call core.api.clients.client_address; DRF's own get_ident would agree
+    "NUM_PROXIES": GUANXI_NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Guanxi API",
@@ -230,6 +259,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # the API page loads Swagger UI from our own static files (drf-spectacular-sidecar), never a CDN
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},  # no badge fetched from swagger.io
 }
 
 # --- logging: one JSON line per event -------------------------------------------------------------

@@ -75,11 +75,19 @@ def test_the_public_schema_has_no_audit_log(db):
         audit_record(actor=None, action="export")
 
 
-@pytest.mark.parametrize(("trust", "expected"), [(False, "10.0.0.5"), (True, "198.51.100.7")])
-def test_x_forwarded_for_counts_only_when_trusted(settings, trust, expected):
-    settings.GUANXI_TRUST_X_FORWARDED_FOR = trust
+@pytest.mark.parametrize(("proxies", "expected"), [(0, "10.0.0.5"), (1, "10.0.0.1"), (2, "198.51.100.7"),
+                                                   (3, "198.51.100.7")])
+def test_x_forwarded_for_counts_only_the_hops_of_trusted_proxies(settings, proxies, expected):
+    """The Nth entry from the right, as DRF's NUM_PROXIES (its leftmost when the header is shorter)."""
+    settings.GUANXI_NUM_PROXIES = proxies
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.7, 10.0.0.1")
     assert client_ip(request) == expected
+
+
+def test_a_forwarded_entry_that_is_not_an_address_falls_back_to_the_peer(settings):
+    settings.GUANXI_NUM_PROXIES = 1
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.7, unknown")
+    assert client_ip(request) == "10.0.0.5"
 
 
 def test_middleware_sets_the_client_only_during_the_request():

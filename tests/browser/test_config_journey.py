@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser_fixtures import track_csp_violations
 from tests.factories import PASSWORD, drop_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
@@ -56,10 +57,12 @@ def workspace(committed_db):
 @pytest.fixture
 def en_page(browser, committed_db):
     context = browser.new_context(locale="en", viewport=DESKTOP)
+    violations = track_csp_violations(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert violations == [], "the pages broke their Content-Security-Policy"
 
 
 def _screenshots(page: Page, name: str) -> None:

@@ -21,7 +21,8 @@ def _import_settings(env: dict) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("env", "complaint"),
     [
-        ({"GUANXI_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "crm.example.com"}, "GUANXI_DEBUG"),
+        ({"GUANXI_ENV": "production", "GUANXI_DEBUG": "true", "SECRET_KEY": "x" * 50,
+          "ALLOWED_HOSTS": "crm.example.com"}, "GUANXI_DEBUG"),
         ({"GUANXI_ENV": "production", "GUANXI_DEBUG": "false", "SECRET_KEY": "",
           "ALLOWED_HOSTS": "crm.example.com"}, "SECRET_KEY"),
         ({"GUANXI_ENV": "production", "GUANXI_DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "*"},
@@ -40,6 +41,32 @@ def test_production_starts_with_real_settings():
                                "ALLOWED_HOSTS": ".crm.example.com", "GUANXI_BASE_DOMAIN": "crm.example.com",
                                "GUANXI_FIELD_KEYS": "k1:" + "A" * 43, "GUANXI_FIELD_HMAC_KEY": "B" * 43})
     assert result.returncode == 0, result.stderr
+
+
+def _settings_in_clean_env(code: str, **env: str) -> str:
+    """Run `code` after importing the settings, with only PATH and what a test names in the environment."""
+    clean = {"PATH": os.environ.get("PATH", ""), "DATABASE_URL": "postgres://u@127.0.0.1:1/x",
+             "GUANXI_DATA_DIR": os.environ.get("GUANXI_DATA_DIR") or str(ROOT / ".data"), **env}
+    result = subprocess.run([sys.executable, "-c", f"import guanxi.settings as s; {code}"], env=clean,
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_debug_is_off_unless_asked_for():
+    assert _settings_in_clean_env("print(s.DEBUG)") == "False"
+    assert _settings_in_clean_env("print(s.DEBUG)", GUANXI_DEBUG="true") == "True"
+
+
+def test_guanxi_up_turns_debug_on_unless_told_otherwise():
+    from guanxi.cli import development_defaults
+
+    environ: dict[str, str] = {}
+    development_defaults(environ)
+    assert environ == {"GUANXI_DEBUG": "true"}
+    environ = {"GUANXI_DEBUG": "false"}
+    development_defaults(environ)
+    assert environ == {"GUANXI_DEBUG": "false"}
 
 
 def test_every_environment_variable_is_documented():
