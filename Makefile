@@ -25,6 +25,7 @@ browser:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: install browser lint
 	$(BIN)/pytest

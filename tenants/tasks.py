@@ -13,16 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from guanxi.mail import deliver
-
 logger = logging.getLogger("guanxi.tenants")
-
-
-@shared_task(name="tenants.tasks.deliver_email", acks_late=True, autoretry_for=(OSError,),
-             retry_backoff=True, max_retries=5)
-def deliver_email(payload: dict) -> int:
-    """Hand one serialized message to the delivery backend (console, SMTP…)."""
-    return deliver(payload)
 
 
 @shared_task(name="tenants.tasks.send_workspace_list")

@@ -56,7 +56,7 @@ def _public_schema_and_clean_cache(settings):
     """Every test starts in the public schema with an empty cache (throttle counters)."""
     from core.customization.current import forget
 
-    settings.EMAIL_BACKEND = "guanxi.mail.CeleryEmailBackend"
+    settings.EMAIL_BACKEND = "core.web.mail.CeleryEmailBackend"
     cache.clear()
     forget()  # the configuration version in force is read again (each test's transaction is rolled back)
     yield

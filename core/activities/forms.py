@@ -14,7 +14,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.records.forms import RecordForm, _menu, _text
+from core.customization.record_form import RecordForm, menu_field, text_field
 
 from .fields import ACTIVITY_FIELDS, TASK_FIELDS
 from .models import Activity, Task
@@ -40,16 +40,16 @@ class _Linked(RecordForm):
 class ActivityForm(_Linked):
     entity = "activity"
 
-    kind = _menu(ACTIVITY_FIELDS, "kind", Activity.Kind.choices)
-    subject = _text(ACTIVITY_FIELDS, "subject")
-    body = _text(ACTIVITY_FIELDS, "body", widget=forms.Textarea(attrs={"rows": 3}))
-    occurred_at = _text(ACTIVITY_FIELDS, "occurred_at", widget=DATETIME, help_text=_("Empty: now."))
-    duration_minutes = _text(ACTIVITY_FIELDS, "duration_minutes",
+    kind = menu_field(ACTIVITY_FIELDS, "kind", Activity.Kind.choices)
+    subject = text_field(ACTIVITY_FIELDS, "subject")
+    body = text_field(ACTIVITY_FIELDS, "body", widget=forms.Textarea(attrs={"rows": 3}))
+    occurred_at = text_field(ACTIVITY_FIELDS, "occurred_at", widget=DATETIME, help_text=_("Empty: now."))
+    duration_minutes = text_field(ACTIVITY_FIELDS, "duration_minutes",
                              widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    outcome = _text(ACTIVITY_FIELDS, "outcome")
-    account = _menu(ACTIVITY_FIELDS, "account", [])
-    contact = _menu(ACTIVITY_FIELDS, "contact", [])
-    deal = _menu(ACTIVITY_FIELDS, "deal", [])
+    outcome = text_field(ACTIVITY_FIELDS, "outcome")
+    account = menu_field(ACTIVITY_FIELDS, "account", [])
+    contact = menu_field(ACTIVITY_FIELDS, "contact", [])
+    deal = menu_field(ACTIVITY_FIELDS, "deal", [])
 
     # an activity always has a time: an emptied input keeps the stored one
     keep_when_empty = ("occurred_at",)
@@ -69,15 +69,15 @@ class ActivityForm(_Linked):
 
 
 class TaskForm(_Linked):
-    title = _text(TASK_FIELDS, "title")
-    description = _text(TASK_FIELDS, "description", widget=forms.Textarea(attrs={"rows": 3}))
-    due_at = _text(TASK_FIELDS, "due_at", widget=DATETIME)
-    remind_at = _text(TASK_FIELDS, "remind_at", widget=DATETIME,
+    title = text_field(TASK_FIELDS, "title")
+    description = text_field(TASK_FIELDS, "description", widget=forms.Textarea(attrs={"rows": 3}))
+    due_at = text_field(TASK_FIELDS, "due_at", widget=DATETIME)
+    remind_at = text_field(TASK_FIELDS, "remind_at", widget=DATETIME,
                       help_text=_("An email reminder goes to the assignee at this time."))
-    assignee = _menu(TASK_FIELDS, "assignee", [])
-    account = _menu(TASK_FIELDS, "account", [])
-    contact = _menu(TASK_FIELDS, "contact", [])
-    deal = _menu(TASK_FIELDS, "deal", [])
+    assignee = menu_field(TASK_FIELDS, "assignee", [])
+    account = menu_field(TASK_FIELDS, "account", [])
+    contact = menu_field(TASK_FIELDS, "contact", [])
+    deal = menu_field(TASK_FIELDS, "deal", [])
 
     def __init__(self, *args, assignees: list[tuple[int, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)

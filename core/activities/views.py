@@ -24,21 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from core.access.scoping import access_of
+from core.access.people import owner_menu, user_names
+from core.access.scoping import access_of, may
 from core.api.errors import ApplicationError
-from core.records import custom_view
+from core.customization import custom_view
 from core.records import selectors as records_selectors
-from core.records.views import (
-    _account_menu,
-    _contact_menu,
-    _delete_page,
-    _error_text,
-    _names,
-    _owners,
-    _run_service,
-    _safe_next,
-    _writable,
-)
+from core.web.pages import delete_page, error_text, run_service, safe_next
 
 from . import forms, selectors, services
 from .models import Activity, Task
@@ -65,8 +56,8 @@ def _link_names(actor, rows: list[Task] | list[Activity]) -> None:
             setattr(row, f"{link}_name", names.get(getattr(row, f"{link}_id"), ""))
 
 
-def _form_page(request: HttpRequest, form, *, title: str, cancel_url: str, testid: str) -> HttpResponse:
-    return render(request, "records/form.html", {"form": form, "title": title, "cancel_url": cancel_url,
+def form_page(request: HttpRequest, form, *, title: str, cancel_url: str, testid: str) -> HttpResponse:
+    return render(request, "web/form.html", {"form": form, "title": title, "cancel_url": cancel_url,
                                                  "testid": testid}, status=400 if form.errors else 200)
 
 
@@ -86,7 +77,7 @@ def account_activities_context(request: HttpRequest, ctx) -> dict[str, Any]:
     activities = with_icons(ctx["activities"])
     contacts = {contact.pk: contact.name for contact in ctx.get("contacts", [])}
     deals = {deal.pk: deal.name for deal in ctx.get("deals", [])}
-    names = _names(actor, {a.author_id for a in activities})
+    names = user_names(actor, {a.author_id for a in activities})
     for activity in activities:
         activity.contact_name = contacts.get(activity.contact_id, "")
         activity.deal_name = deals.get(activity.deal_id, "")
@@ -107,7 +98,7 @@ def account_tasks_context(request: HttpRequest, ctx) -> dict[str, Any]:
     open_tasks = [task for task in ctx["tasks"] if not task.done]
     contacts = {contact.pk: contact.name for contact in ctx.get("contacts", [])}
     deals = {deal.pk: deal.name for deal in ctx.get("deals", [])}
-    names = _names(actor, {t.assignee_id for t in open_tasks})
+    names = user_names(actor, {t.assignee_id for t in open_tasks})
     for task in open_tasks:
         task.contact_name = contacts.get(task.contact_id, "")
         task.deal_name = deals.get(task.deal_id, "")
@@ -119,7 +110,7 @@ def account_tasks_context(request: HttpRequest, ctx) -> dict[str, Any]:
 def _account_writable(ctx) -> bool:
     """Whether the services will let the reader link new rows to this account (asked once per page)."""
     if "account_writable" not in ctx.data:
-        ctx.data["account_writable"] = _writable(
+        ctx.data["account_writable"] = may(
             lambda: records_selectors.account_for_write(actor=ctx.actor, pk=ctx.account.pk))
     return ctx.data["account_writable"]
 
@@ -159,20 +150,20 @@ def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
         task = services.task_complete(actor=actor, task=task)
     except (ValidationError, ApplicationError) as error:
         if getattr(request, "htmx", False):
-            return HttpResponse(_error_text(error), status=400, content_type="text/plain; charset=utf-8")
-        messages.error(request, _error_text(error))
+            return HttpResponse(error_text(error), status=400, content_type="text/plain; charset=utf-8")
+        messages.error(request, error_text(error))
     else:
         if getattr(request, "htmx", False):
             return render(request, "activities/_task_done.html", {"task": task})
         messages.success(request, _("“%(title)s” is done.") % {"title": task.title})
-    return HttpResponseRedirect(_safe_next(request, reverse("activities:my_tasks")))
+    return HttpResponseRedirect(safe_next(request, reverse("activities:my_tasks")))
 
 
 def _task_form(request: HttpRequest, *, instance: Task | None, initial: dict[str, Any]) -> forms.TaskForm:
     actor = request.user
     current = instance.account_id if instance else (int(initial["account"]) if initial.get("account") else None)
-    return forms.TaskForm(request.POST or None, instance=instance, initial=initial, assignees=_owners(actor),
-                          accounts=_account_menu(actor, current), contacts=_contact_menu(actor),
+    return forms.TaskForm(request.POST or None, instance=instance, initial=initial, assignees=owner_menu(actor),
+                          accounts=records_selectors.account_menu(actor, current), contacts=records_selectors.contact_menu(actor),
                           deals=_deal_menu(actor))
 
 
@@ -183,14 +174,14 @@ def task_create(request: HttpRequest) -> HttpResponse:
     form = _task_form(request, instance=None, initial={"assignee": actor.pk,
                                                        "account": preset if preset.isdigit() else ""})
     if request.method == "POST":
-        task = _run_service(form, lambda data: services.task_create(actor=actor, data=data))
+        task = run_service(form, lambda data: services.task_create(actor=actor, data=data))
         if task is not None:
             messages.success(request, _("Task “%(title)s” is created.") % {"title": task.title})
             if preset.isdigit():
                 return redirect("records:account_detail", pk=int(preset))
             return redirect("activities:my_tasks")
     cancel = reverse("records:account_detail", args=[preset]) if preset.isdigit() else reverse("activities:my_tasks")
-    return _form_page(request, form, title=_("New task"), cancel_url=cancel, testid="task-form")
+    return form_page(request, form, title=_("New task"), cancel_url=cancel, testid="task-form")
 
 
 @login_required
@@ -199,11 +190,11 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_for_write(actor=actor, pk=pk)
     form = _task_form(request, instance=task, initial=forms.TaskForm.initial_for(task))
     if request.method == "POST":
-        saved = _run_service(form, lambda data: services.task_update(actor=actor, task=task, data=data))
+        saved = run_service(form, lambda data: services.task_update(actor=actor, task=task, data=data))
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("activities:my_tasks")
-    return _form_page(request, form, title=_("Edit task “%(title)s”") % {"title": task.title},
+    return form_page(request, form, title=_("Edit task “%(title)s”") % {"title": task.title},
                       cancel_url=reverse("activities:my_tasks"), testid="task-form")
 
 
@@ -211,7 +202,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     task = selectors.task_for_write(actor=actor, pk=pk)
-    return _delete_page(request, record=task, title=_("Delete task"),
+    return delete_page(request, record=task, title=_("Delete task"),
                         call=lambda: services.task_delete(actor=actor, task=task),
                         done_url=reverse("activities:my_tasks"), cancel_url=reverse("activities:my_tasks"))
 
@@ -221,7 +212,7 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def _activity_done_url(request: HttpRequest, activity: Activity) -> str:
     default = (reverse("records:account_detail", args=[activity.account_id]) + "#activities"
                if activity.account_id else reverse("activities:my_tasks"))
-    return _safe_next(request, default)
+    return safe_next(request, default)
 
 
 @login_required
@@ -232,16 +223,16 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     account_id = int(preset) if preset.isdigit() else None
     prefix = "log" if request.POST.get("log-kind") is not None else None
     form = forms.ActivityForm(request.POST or None, actor=actor, prefix=prefix,
-                              accounts=_account_menu(actor, account_id),
-                              contacts=_contact_menu(actor), deals=_deal_menu(actor),
+                              accounts=records_selectors.account_menu(actor, account_id),
+                              contacts=records_selectors.contact_menu(actor), deals=_deal_menu(actor),
                               initial={"kind": Activity.Kind.CALL, "account": preset if account_id else ""})
     if request.method == "POST":
-        activity = _run_service(form, lambda data: services.activity_create(actor=actor, data=data))
+        activity = run_service(form, lambda data: services.activity_create(actor=actor, data=data))
         if activity is not None:
             messages.success(request, _("“%(subject)s” is logged.") % {"subject": activity.subject})
             return HttpResponseRedirect(_activity_done_url(request, activity))
     cancel = reverse("records:account_detail", args=[account_id]) if account_id else reverse("activities:my_tasks")
-    return _form_page(request, form, title=_("Log an activity"), cancel_url=cancel, testid="activity-form")
+    return form_page(request, form, title=_("Log an activity"), cancel_url=cancel, testid="activity-form")
 
 
 @login_required
@@ -249,15 +240,15 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     activity = selectors.activity_for_write(actor=actor, pk=pk)
     form = forms.ActivityForm(request.POST or None, actor=actor, instance=activity,
-                              accounts=_account_menu(actor, activity.account_id), contacts=_contact_menu(actor),
+                              accounts=records_selectors.account_menu(actor, activity.account_id), contacts=records_selectors.contact_menu(actor),
                               deals=_deal_menu(actor), initial=forms.ActivityForm.initial_for(activity))
     if request.method == "POST":
-        saved = _run_service(form, lambda data: services.activity_update(actor=actor, activity=activity, data=data))
+        saved = run_service(form, lambda data: services.activity_update(actor=actor, activity=activity, data=data))
         if saved is not None:
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(_activity_done_url(request, saved))
     cancel = _activity_done_url(request, activity)
-    return _form_page(request, form, title=_("Edit activity"), cancel_url=cancel, testid="activity-form")
+    return form_page(request, form, title=_("Edit activity"), cancel_url=cancel, testid="activity-form")
 
 
 @login_required
@@ -265,6 +256,6 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     activity = selectors.activity_for_write(actor=actor, pk=pk)
     done = _activity_done_url(request, activity)
-    return _delete_page(request, record=activity, title=_("Delete activity"),
+    return delete_page(request, record=activity, title=_("Delete activity"),
                         call=lambda: services.activity_delete(actor=actor, activity=activity),
                         done_url=done, cancel_url=done)

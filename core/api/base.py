@@ -7,8 +7,13 @@ one is ever needed, must be named `dangerously_*` so that it stands out in revie
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from rest_framework import generics, views
+from rest_framework.request import Request
 
 
 class ScopedQuerysetError(TypeError):
@@ -35,3 +40,10 @@ class ScopedGenericAPIView(generics.GenericAPIView):
 
     def get_queryset(self) -> QuerySet:
         return self.scoped_queryset()
+
+
+def json_object(request: Request) -> dict[str, Any]:
+    """The request body as a dict: every write endpoint takes a JSON object, anything else is a 400."""
+    if not isinstance(request.data, dict):
+        raise ValidationError(_("Send a JSON object."))
+    return dict(request.data)

@@ -9,7 +9,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.records.forms import CURRENCY_CHOICES, DATE, FilterForm, RecordForm, _menu, _text
+from core.customization.record_form import (
+    CURRENCY_CHOICES,
+    DATE,
+    FilterForm,
+    RecordForm,
+    menu_field,
+    text_field,
+)
 
 from .fields import CAMPAIGN_FIELDS
 from .models import Campaign
@@ -18,15 +25,15 @@ from .models import Campaign
 class CampaignForm(RecordForm):
     entity = "campaign"
 
-    name = _text(CAMPAIGN_FIELDS, "name")
-    channel = _menu(CAMPAIGN_FIELDS, "channel", Campaign.Channel.choices)
-    status = _menu(CAMPAIGN_FIELDS, "status", Campaign.Status.choices)
-    start_date = _text(CAMPAIGN_FIELDS, "start_date", widget=DATE)
-    end_date = _text(CAMPAIGN_FIELDS, "end_date", widget=DATE)
-    budget = _text(CAMPAIGN_FIELDS, "budget", widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-    currency = _menu(CAMPAIGN_FIELDS, "currency", CURRENCY_CHOICES)
-    description = _text(CAMPAIGN_FIELDS, "description", widget=forms.Textarea(attrs={"rows": 4}))
-    owner = _menu(CAMPAIGN_FIELDS, "owner", [])
+    name = text_field(CAMPAIGN_FIELDS, "name")
+    channel = menu_field(CAMPAIGN_FIELDS, "channel", Campaign.Channel.choices)
+    status = menu_field(CAMPAIGN_FIELDS, "status", Campaign.Status.choices)
+    start_date = text_field(CAMPAIGN_FIELDS, "start_date", widget=DATE)
+    end_date = text_field(CAMPAIGN_FIELDS, "end_date", widget=DATE)
+    budget = text_field(CAMPAIGN_FIELDS, "budget", widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    currency = menu_field(CAMPAIGN_FIELDS, "currency", CURRENCY_CHOICES)
+    description = text_field(CAMPAIGN_FIELDS, "description", widget=forms.Textarea(attrs={"rows": 4}))
+    owner = menu_field(CAMPAIGN_FIELDS, "owner", [])
 
     # a campaign always has a budget (0 for none): an emptied input keeps the stored one
     keep_when_empty = ("budget",)

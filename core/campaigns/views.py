@@ -16,9 +16,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.access.people import assignable_owners
 from core.access.scoping import access_of
-from core.records import custom_view
-from core.records.views import _assignable_owners, _form_page, _run_service, _with_stage_labels
+from core.customization import custom_view
+from core.customization.pipelines import with_stage_labels
+from core.web.pages import form_page, run_service
 
 from . import filters, forms, selectors, services
 
@@ -55,7 +57,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     campaign = selectors.campaign_for_read(actor=actor, pk=pk)
     members = list(selectors.campaign_members(actor=actor, campaign=campaign).order_by("-id")[:MEMBER_LIMIT])
-    deals = _with_stage_labels(list(selectors.campaign_deals(actor=actor, campaign=campaign)
+    deals = with_stage_labels(list(selectors.campaign_deals(actor=actor, campaign=campaign)
                                     .select_related("account", "contact").order_by("-id")[:DEAL_LIMIT]))
     return render(request, "campaigns/campaign_detail.html", {
         "campaign": campaign, "members": members, "deals": deals,
@@ -69,15 +71,15 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def campaign_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    form = forms.CampaignForm(request.POST or None, actor=actor, owners=_assignable_owners(actor),
+    form = forms.CampaignForm(request.POST or None, actor=actor, owners=assignable_owners(actor),
                               initial={"owner": actor.pk, "channel": "other", "status": "planned",
                                        "currency": "CNY"})
     if request.method == "POST":
-        campaign = _run_service(form, lambda data: services.campaign_create(actor=actor, data=data))
+        campaign = run_service(form, lambda data: services.campaign_create(actor=actor, data=data))
         if campaign is not None:
             messages.success(request, _("Campaign “%(name)s” is created.") % {"name": campaign.name})
             return redirect("campaigns:campaign_detail", pk=campaign.pk)
-    return _form_page(request, form, title=_("New campaign"), cancel_url=reverse("campaigns:campaign_list"),
+    return form_page(request, form, title=_("New campaign"), cancel_url=reverse("campaigns:campaign_list"),
                       testid="campaign-form")
 
 
@@ -85,13 +87,13 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     campaign = selectors.campaign_for_write(actor=actor, pk=pk)
-    form = forms.CampaignForm(request.POST or None, actor=actor, owners=_assignable_owners(actor),
+    form = forms.CampaignForm(request.POST or None, actor=actor, owners=assignable_owners(actor),
                               instance=campaign, initial=forms.CampaignForm.initial_for(campaign))
     if request.method == "POST":
-        saved = _run_service(form, lambda data: services.campaign_update(actor=actor, campaign=campaign,
+        saved = run_service(form, lambda data: services.campaign_update(actor=actor, campaign=campaign,
                                                                           data=data))
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("campaigns:campaign_detail", pk=campaign.pk)
-    return _form_page(request, form, title=_("Edit %(name)s") % {"name": campaign.name},
+    return form_page(request, form, title=_("Edit %(name)s") % {"name": campaign.name},
                       cancel_url=reverse("campaigns:campaign_detail", args=[campaign.pk]), testid="campaign-form")

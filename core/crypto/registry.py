@@ -6,6 +6,7 @@ registered anywhere: declaring it on a model is enough.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -47,3 +48,30 @@ def encrypted_columns() -> list[EncryptedColumn]:
         if isinstance(field, EncryptedField)
     ]
     return sorted(found, key=lambda column: column.label)
+
+
+@dataclass(frozen=True)
+class TokenHolder:
+    """Encrypted tokens kept outside an EncryptedField column (inside JSON, say), rotated the same way.
+
+    The app that keeps them registers one (`register_token_holder`), so key rotation reaches them
+    without this app knowing where they live. Both callables work in the current schema.
+    """
+
+    label: str  # as progress reports show it, e.g. `records.account.custom`
+    table: str
+    count_stale: Callable[[str], int]  # (newest key id) -> values under an older key
+    rotate: Callable[[str, int], tuple[int, int]]  # (newest key id, batch size) -> (re-encrypted, pending)
+
+
+_providers: list[Callable[[], list[TokenHolder]]] = []
+
+
+def register_token_holders(provider: Callable[[], list[TokenHolder]]) -> None:
+    """Register a function listing token holders; asked at rotation time, when every app is ready."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def token_holders() -> list[TokenHolder]:
+    return sorted((holder for provider in _providers for holder in provider()), key=lambda holder: holder.label)

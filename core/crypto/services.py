@@ -12,19 +12,17 @@ ring keeps writing under the old key (the pass reports those rows as pending; re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection, models, transaction
 from django.db.models import Case, QuerySet, Value, When
 from django.db.models.functions import Cast
-from django_tenants.utils import get_public_schema_name, schema_context
-
-from tenants.models import Tenant
+from django_tenants.utils import schema_context
 
 from .cipher import PREFIX, reencrypt
 from .keys import key_ring
-from .registry import EncryptedColumn, encrypted_columns
+from .registry import EncryptedColumn, encrypted_columns, token_holders
 
 DEFAULT_BATCH_SIZE = 500
 
@@ -79,37 +77,34 @@ def column_rotate(*, column: EncryptedColumn, batch_size: int = DEFAULT_BATCH_SI
     return done, stale.count()
 
 
-def _schemas() -> list[tuple[str, str]]:
-    """(workspace, schema) pairs: the public schema (shared apps' tables), then every workspace.
-
-    The template schema is skipped: it is kept empty, since cloning copies its rows into new workspaces.
-    """
-    public = get_public_schema_name()
-    with schema_context(public):
-        workspaces = list(Tenant.objects.exclude(schema_name=public).exclude(is_template=True)
-                          .order_by("schema_name").values_list("slug", "schema_name"))
-    return [("public", public), *workspaces]
-
-
 def _tables_in(schema: str) -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", [schema])
         return {row[0] for row in cursor.fetchall()}
 
 
-def field_keys_rotate(*, batch_size: int = DEFAULT_BATCH_SIZE, dry_run: bool = False,
+def field_keys_rotate(*, schemas: Iterable[tuple[str, str]], batch_size: int = DEFAULT_BATCH_SIZE,
+                      dry_run: bool = False,
                       on_column: Callable[[ColumnRotation], None] | None = None) -> list[ColumnRotation]:
-    """Move every encrypted value of every schema to the newest key (`guanxi rotate-field-keys`).
+    """Move every encrypted value of the given (workspace, schema) pairs to the newest key.
 
-    A table is visited only in a schema that has it (a workspace whose schema is gone is skipped).
-    `dry_run` only counts. `on_column` is called after each column, so a long run shows progress.
+    The caller lists the schemas (tenants.key_rotation: the public schema, then every workspace). A
+    table is visited only in a schema that has it. Encrypted columns come first, then the token holders
+    other apps registered (sensitive custom values). `dry_run` only counts; `on_column` is called after
+    each column, so a long run shows progress.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1.")
     newest = key_ring().newest.key_id  # a malformed ring fails here, before anything is touched
     columns = encrypted_columns()
     results = []
-    for workspace, schema in _schemas():
+
+    def report(result: ColumnRotation) -> None:
+        results.append(result)
+        if on_column:
+            on_column(result)
+
+    for workspace, schema in schemas:
         tables = _tables_in(schema)
         with schema_context(schema):
             for column in columns:
@@ -119,29 +114,10 @@ def field_keys_rotate(*, batch_size: int = DEFAULT_BATCH_SIZE, dry_run: bool = F
                     done, pending = 0, stale_rows(column, newest_key_id=newest).count()
                 else:
                     done, pending = column_rotate(column=column, batch_size=batch_size)
-                result = ColumnRotation(workspace, schema, column.label, done, pending)
-                results.append(result)
-                if on_column:
-                    on_column(result)
-            results += _rotate_custom_values(workspace, schema, tables, newest, batch_size, dry_run, on_column)
-    return results
-
-
-def _rotate_custom_values(workspace: str, schema: str, tables: set[str], newest: str, batch_size: int,
-                          dry_run: bool, on_column: Callable[[ColumnRotation], None] | None) -> list[ColumnRotation]:
-    """Sensitive custom field values live as tokens inside the records' `custom` JSON: rotated the same way."""
-    from core.customization.rotation import customizable_models, rotate_custom_values, stale_custom_rows
-
-    results = []
-    for model in customizable_models():
-        if model._meta.db_table not in tables:
-            continue
-        if dry_run:
-            done, pending = 0, stale_custom_rows(model, newest_key_id=newest).count()
-        else:
-            done, pending = rotate_custom_values(model, newest_key_id=newest, batch_size=batch_size)
-        result = ColumnRotation(workspace, schema, f"{model._meta.label_lower}.custom", done, pending)
-        results.append(result)
-        if on_column:
-            on_column(result)
+                report(ColumnRotation(workspace, schema, column.label, done, pending))
+            for holder in token_holders():
+                if holder.table not in tables:
+                    continue
+                done, pending = (0, holder.count_stale(newest)) if dry_run else holder.rotate(newest, batch_size)
+                report(ColumnRotation(workspace, schema, holder.label, done, pending))
     return results

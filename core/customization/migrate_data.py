@@ -14,12 +14,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, F, Value, When
 from django.db.models.fields.json import KeyTransform
-from django.utils import timezone
 
-from core.audit.models import FieldChange
 from core.audit.services import json_safe
+from core.entities.registry import registry
 from core.users.models import User
 
 from .current import CompiledConfig
@@ -36,31 +34,18 @@ def apply_data_changes(*, actor: User, previous: Mapping[str, Any], document: Ma
 
 
 def _move_deals(actor: User, document: Mapping[str, Any], moves: Mapping[str, str], compiled: CompiledConfig) -> int:
-    from core.records.models import Deal, DealStageChange
-
+    """Deals of removed stages go where the admin chose, each move with its stage history, audit entry and
+    events, through the deal entity's own bulk move (core.records registers it)."""
     kept = {(p["key"], s["key"]) for p in document.get("pipelines") or [] for s in p.get("stages") or []}
+    move_stage = registry.get("deal").stage_mover
     total = 0
-    now = timezone.now()
     for source, target in moves.items():
         pipeline_key, stage_key = source.split(".", 1)
         if (pipeline_key, stage_key) in kept:
             continue  # nothing to move: the stage stays
         to_pipeline, to_stage = target.split(".", 1)
-        stage = compiled.pipelines[to_pipeline].stage(to_stage)
-        ids = list(Deal.objects.filter(pipeline=pipeline_key, stage=stage_key).values_list("pk", flat=True))
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start:start + BATCH]
-            Deal.objects.filter(pk__in=chunk).update(
-                pipeline=to_pipeline, stage=stage.key, stage_kind=stage.kind, probability=stage.probability,
-                stage_entered_at=now, closed_at=Case(When(closed_at__isnull=False, then=F("closed_at")),
-                                                     default=Value(now)) if stage.kind != "open" else None)
-            DealStageChange.objects.bulk_create(
-                [DealStageChange(deal_id=pk, from_stage=stage_key, to_stage=stage.key, actor=actor) for pk in chunk])
-            FieldChange.objects.bulk_create([
-                FieldChange(entity="deal", record_id=pk, field="stage", old_value=f"{pipeline_key}.{stage_key}",
-                            new_value=f"{to_pipeline}.{stage.key}", actor=actor, actor_label=actor.email,
-                            created_at=now) for pk in chunk])
-        total += len(ids)
+        total += move_stage(actor=actor, from_pipeline=pipeline_key, from_stage=stage_key, to_pipeline=to_pipeline,
+                            stage=compiled.pipelines[to_pipeline].stage(to_stage), batch=BATCH)
     return total
 
 

@@ -122,3 +122,15 @@ def default_pipeline() -> Pipeline:
 def active_pipelines() -> list[Pipeline]:
     """Pipelines a new deal may be put in (not archived)."""
     return [p for p in pipelines().values() if not p.archived]
+
+
+def stage_label(pipeline_key: str, stage_key: str) -> str:
+    pipeline = get_pipeline(pipeline_key)
+    stage = pipeline.stage(stage_key) if pipeline else None
+    return str(stage.label) if stage else stage_key
+
+
+def with_stage_labels(deals: list) -> list:
+    for deal in deals:
+        deal.stage_label = stage_label(deal.pipeline, deal.stage)
+    return deals

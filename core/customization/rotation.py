@@ -1,7 +1,7 @@
 """Key rotation of sensitive custom values: `{"$enc": token}` entries inside records' `custom` JSON.
 
-`guanxi rotate-field-keys` (core.crypto.services) calls this for every customizable table after the
-encrypted columns: rows holding a token under another key than the newest are re-encrypted in
+`guanxi rotate-field-keys` (core.crypto.services) rotates these as token holders registered from
+`token_holders` (registered in CustomizationConfig.ready), after the encrypted columns: rows holding a token under another key than the newest are re-encrypted in
 batches, each its own transaction, skipping rows users hold locked — resumable like the columns.
 """
 
@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Cast
 
 from core.crypto.cipher import PREFIX, reencrypt, token_key_id
+from core.crypto.registry import TokenHolder
 from core.entities.registry import registry
 
 from .records import ENCRYPTED
@@ -55,3 +56,13 @@ def rotate_custom_values(model: type[models.Model], *, newest_key_id: str, batch
                 [model(pk=pk, custom=_rotated(custom, newest_key_id)) for pk, custom in batch], ["custom"])
         done += len(batch)
     return done, stale.count()
+
+
+def token_holders() -> list[TokenHolder]:
+    """The tokens inside every customizable table's `custom` column, for key rotation."""
+    return [TokenHolder(
+        label=f"{model._meta.label_lower}.custom", table=model._meta.db_table,
+        count_stale=lambda newest, model=model: stale_custom_rows(model, newest_key_id=newest).count(),
+        rotate=lambda newest, batch, model=model: rotate_custom_values(model, newest_key_id=newest,
+                                                                        batch_size=batch))
+        for model in customizable_models()]

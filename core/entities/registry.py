@@ -55,6 +55,8 @@ class EntityType:
     openable: Selector | None = None
     # where a merged record lives on: successor(actor=, pk=) -> record the actor may see, or None
     successor: Callable[..., Model | None] | None = None
+    # deals: move every record of one stage to another in bulk (a configuration change removing a stage)
+    stage_mover: Callable[..., int] | None = None
 
     def title(self, record: Model) -> str:
         return str(getattr(record, self.title_field, "") or f"#{record.pk}")

@@ -11,8 +11,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.customization.record_form import (
+    FilterForm,
+    RecordForm,
+    join_list,
+    menu_field,
+    search_field,
+    text_field,
+)
 from core.entities.masking import mask_phones
-from core.records.forms import FilterForm, RecordForm, _menu, _search_field, _text, join_list
 
 from .fields import CONVERT_FIELDS, LEAD_FIELDS
 from .models import Lead
@@ -23,20 +30,20 @@ PHONE_HELP = _("Separate with commas, for example 138 1234 5678, +86 21 1234 567
 class LeadForm(RecordForm):
     entity = "lead"
 
-    company = _text(LEAD_FIELDS, "company")
-    name = _text(LEAD_FIELDS, "name")
-    title = _text(LEAD_FIELDS, "title")
-    phones = _text(LEAD_FIELDS, "phones", widget=forms.TextInput(attrs={"inputmode": "tel"}), help_text=PHONE_HELP)
+    company = text_field(LEAD_FIELDS, "company")
+    name = text_field(LEAD_FIELDS, "name")
+    title = text_field(LEAD_FIELDS, "title")
+    phones = text_field(LEAD_FIELDS, "phones", widget=forms.TextInput(attrs={"inputmode": "tel"}), help_text=PHONE_HELP)
     phones_clear = forms.BooleanField(label=_("Remove all phone numbers"), required=False)
-    emails = _text(LEAD_FIELDS, "emails", widget=forms.TextInput(attrs={"inputmode": "email"}),
+    emails = text_field(LEAD_FIELDS, "emails", widget=forms.TextInput(attrs={"inputmode": "email"}),
                    help_text=_("Separate with commas."))
-    source = _text(LEAD_FIELDS, "source")
-    grade = _menu(LEAD_FIELDS, "grade", [("", "—"), *Lead.Grade.choices])
-    score = _text(LEAD_FIELDS, "score", widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    source = text_field(LEAD_FIELDS, "source")
+    grade = menu_field(LEAD_FIELDS, "grade", [("", "—"), *Lead.Grade.choices])
+    score = text_field(LEAD_FIELDS, "score", widget=forms.TextInput(attrs={"inputmode": "numeric"}),
                   help_text=_("0 to 100."))
-    status = _menu(LEAD_FIELDS, "status", Lead.Status.choices)
-    disqualified_reason = _text(LEAD_FIELDS, "disqualified_reason")
-    owner = _menu(LEAD_FIELDS, "owner", [])
+    status = menu_field(LEAD_FIELDS, "status", Lead.Status.choices)
+    disqualified_reason = text_field(LEAD_FIELDS, "disqualified_reason")
+    owner = menu_field(LEAD_FIELDS, "owner", [])
 
     list_fields = ("phones", "emails")
     extra_fields = ("phones_clear",)
@@ -100,7 +107,7 @@ class ConvertForm(forms.Form):
 
 
 class LeadFilterForm(FilterForm):
-    q = _search_field()
+    q = search_field()
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Lead.Status.choices])
     grade = forms.ChoiceField(label=_("Grade"), required=False, choices=[("", _("Any")), *Lead.Grade.choices])
     owner = forms.ChoiceField(label=pgettext_lazy("record", "Owner"), required=False)

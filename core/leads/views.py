@@ -18,23 +18,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from core.access.scoping import access_of
+from core.access.people import assignable_owners, owner_menu
+from core.access.scoping import access_of, may
 from core.api.errors import ApplicationError
-from core.records import custom_view
+from core.audit.services import audit_record
+from core.customization import custom_view
 from core.records import selectors as records_selectors
-from core.records.views import (
-    _account_menu,
-    _assignable_owners,
-    _audit_view,
-    _delete_page,
-    _error_text,
-    _first_page_query,
-    _keyset_page,
-    _owners,
-    _run_service,
-    _writable,
-)
 from core.web.forms import add_service_errors
+from core.web.pages import delete_page, error_text, first_page_query, keyset_page, run_service
 
 from . import filters, forms, selectors, services
 from .fields import LEAD_FIELDS
@@ -44,9 +35,9 @@ from .serializers import lead_out
 LEAD_PROFILE = ("company", "title", "phones", "emails", "source", "grade", "score", "disqualified_reason")
 
 
-def _form_page(request: HttpRequest, form, *, title: str, cancel_url: str, testid: str = "lead-form",
+def form_page(request: HttpRequest, form, *, title: str, cancel_url: str, testid: str = "lead-form",
                status: int | None = None) -> HttpResponse:
-    return render(request, "records/form.html", {"form": form, "title": title, "cancel_url": cancel_url,
+    return render(request, "web/form.html", {"form": form, "title": title, "cancel_url": cancel_url,
                                                  "testid": testid},
                   status=status or (400 if form.errors else 200))
 
@@ -70,18 +61,18 @@ def _profile(out: dict[str, Any]) -> list[tuple[str, str, str]]:
 def lead_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     custom = custom_view.CustomList("lead", actor)
-    filter_form = custom.add_filters(forms.LeadFilterForm(request.GET or None, owners=_owners(actor)))
+    filter_form = custom.add_filters(forms.LeadFilterForm(request.GET or None, owners=owner_menu(actor)))
     qs = filters.LeadFilter(request.GET, queryset=selectors.leads(actor=actor)).qs
     qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
         qs = records_selectors.search(qs, query, text_fields=("company", "name"))
-    rows, next_query = _keyset_page(request, qs.select_related("owner"))
+    rows, next_query = keyset_page(request, qs.select_related("owner"))
     access = access_of(actor)
     return render(request, "leads/lead_list.html", {
         "rows": [(lead, lead_out(lead, access)) for lead in custom.attach(rows)],
         "filter_form": filter_form, "custom_columns": custom.columns,
-        "next_query": next_query, "first_query": _first_page_query(request),
+        "next_query": next_query, "first_query": first_page_query(request),
         "can_create": access.can_write(),
     })
 
@@ -93,7 +84,7 @@ def _lead_page(request: HttpRequest, pk: int, *, status: int = 200, disqualify_f
     actor = request.user
     lead = selectors.lead_for_read(actor=actor, pk=pk)
     if status == 200:
-        _audit_view(actor, "lead", lead)
+        audit_record(actor=actor, action="view", entity="lead", record=lead, record_label=str(lead))
     out = lead_out(lead, access_of(actor))
     converted = {}
     if lead.converted_at is not None:  # what it became, as far as the user may see it
@@ -101,7 +92,7 @@ def _lead_page(request: HttpRequest, pk: int, *, status: int = 200, disqualify_f
                              ("contact", records_selectors.contacts(actor=actor), lead.converted_contact_id),
                              ("deal", records_selectors.deals(actor=actor), lead.converted_deal_id)):
             converted[key] = qs.filter(pk=pk_).first() if pk_ else None
-    can_edit = lead.converted_at is None and _writable(lambda: selectors.lead_for_write(actor=actor, pk=lead.pk))
+    can_edit = lead.converted_at is None and may(lambda: selectors.lead_for_write(actor=actor, pk=lead.pk))
     return render(request, "leads/lead_detail.html", {
         "lead": lead, "profile": _profile(out), "converted": converted,
         "custom_block": custom_view.detail_block("lead", lead, actor),
@@ -133,7 +124,7 @@ def lead_qualify(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.lead_qualify(actor=actor, lead=lead)
     except (ValidationError, ApplicationError) as error:
-        return _lead_page(request, lead.pk, status=_status_of(error), action_error=_error_text(error))
+        return _lead_page(request, lead.pk, status=_status_of(error), action_error=error_text(error))
     messages.success(request, _("“%(name)s” is qualified: it can be converted now.") % {"name": lead})
     return redirect("leads:lead_detail", pk=lead.pk)
 
@@ -144,7 +135,7 @@ def lead_disqualify(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     lead = selectors.lead_for_read(actor=actor, pk=pk)
     form = forms.DisqualifyForm(request.POST)
-    saved = _run_service(form, lambda data: services.lead_disqualify(actor=actor, lead=lead,
+    saved = run_service(form, lambda data: services.lead_disqualify(actor=actor, lead=lead,
                                                                      reason=data["disqualified_reason"]))
     if saved is None:
         return _lead_page(request, lead.pk, status=400, disqualify_form=form)
@@ -157,7 +148,7 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
     """Convert once: the service locks the lead, so a second attempt gets its 409 message and creates nothing."""
     actor = request.user
     lead = selectors.lead_for_read(actor=actor, pk=pk)
-    form = forms.ConvertForm(request.POST or None, accounts=_account_menu(actor))
+    form = forms.ConvertForm(request.POST or None, accounts=records_selectors.account_menu(actor))
     status = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,7 +159,7 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("“%(name)s” is converted.") % {"name": lead})
             return redirect("leads:lead_detail", pk=lead.pk)
-    return _form_page(request, form, title=_("Convert %(name)s") % {"name": lead},
+    return form_page(request, form, title=_("Convert %(name)s") % {"name": lead},
                       cancel_url=reverse("leads:lead_detail", args=[lead.pk]), testid="convert-form", status=status)
 
 
@@ -177,28 +168,28 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def lead_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    form = forms.LeadForm(request.POST or None, actor=actor, owners=_assignable_owners(actor),
+    form = forms.LeadForm(request.POST or None, actor=actor, owners=assignable_owners(actor),
                           initial={"owner": actor.pk, "status": Lead.Status.NEW})
     if request.method == "POST":
-        lead = _run_service(form, lambda data: services.lead_create(actor=actor, data=data))
+        lead = run_service(form, lambda data: services.lead_create(actor=actor, data=data))
         if lead is not None:
             messages.success(request, _("Lead “%(name)s” is created.") % {"name": lead})
             return redirect("leads:lead_detail", pk=lead.pk)
-    return _form_page(request, form, title=_("New lead"), cancel_url=reverse("leads:lead_list"))
+    return form_page(request, form, title=_("New lead"), cancel_url=reverse("leads:lead_list"))
 
 
 @login_required
 def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     lead = selectors.lead_for_write(actor=actor, pk=pk)
-    form = forms.LeadForm(request.POST or None, actor=actor, owners=_assignable_owners(actor), instance=lead,
+    form = forms.LeadForm(request.POST or None, actor=actor, owners=assignable_owners(actor), instance=lead,
                           initial=forms.LeadForm.initial_for(lead))
     if request.method == "POST":
-        saved = _run_service(form, lambda data: services.lead_update(actor=actor, lead=lead, data=data))
+        saved = run_service(form, lambda data: services.lead_update(actor=actor, lead=lead, data=data))
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("leads:lead_detail", pk=lead.pk)
-    return _form_page(request, form, title=_("Edit %(name)s") % {"name": lead},
+    return form_page(request, form, title=_("Edit %(name)s") % {"name": lead},
                       cancel_url=reverse("leads:lead_detail", args=[lead.pk]))
 
 
@@ -206,6 +197,6 @@ def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def lead_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     lead = selectors.lead_for_write(actor=actor, pk=pk)
-    return _delete_page(request, record=lead, title=_("Delete lead"),
+    return delete_page(request, record=lead, title=_("Delete lead"),
                         call=lambda: services.lead_delete(actor=actor, lead=lead),
                         done_url=reverse("leads:lead_list"), cancel_url=reverse("leads:lead_detail", args=[lead.pk]))

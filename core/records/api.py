@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -12,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.access.scoping import access_of, access_record
-from core.api.base import ScopedGenericAPIView
+from core.api.base import ScopedGenericAPIView, json_object
 from core.api.filtering import RequestedFiltersBackend
 from core.customization.filtering import CustomOrderingFilter, annotate_for_ordering, apply_custom_filters
 from core.entities.registry import registry
@@ -22,18 +21,6 @@ from . import serializers as out
 from .models import Account
 
 SEARCH = OpenApiParameter("q", str, description="Name, email or phone (partial numbers of 4+ digits).")
-
-
-def _payload(request: Request) -> dict[str, Any]:
-    if not isinstance(request.data, dict):
-        raise ValidationError(_not_object())
-    return dict(request.data)
-
-
-def _not_object():
-    from django.utils.translation import gettext as _
-
-    return _("Send a JSON object.")
 
 
 class RecordListView(ScopedGenericAPIView):
@@ -77,7 +64,7 @@ class RecordListView(ScopedGenericAPIView):
         return self.get_paginated_response([self.out(record) for record in page])
 
     def post(self, request: Request) -> Response:
-        record = getattr(self.services_module, f"{self.entity}_create")(actor=request.user, data=_payload(request))
+        record = getattr(self.services_module, f"{self.entity}_create")(actor=request.user, data=json_object(request))
         return Response(self.out(record), status=status.HTTP_201_CREATED)
 
 
@@ -109,7 +96,7 @@ class RecordDetailView(ScopedGenericAPIView):
 
     def patch(self, request: Request, pk: int) -> Response:
         record = getattr(self.services_module, f"{self.entity}_update")(actor=request.user, **{self.entity: self.get_object()},
-                                                            data=_payload(request))
+                                                            data=json_object(request))
         return Response(self.out(record))
 
     def delete(self, request: Request, pk: int) -> Response:
@@ -126,7 +113,7 @@ class AccountListView(RecordListView):
         """Create, and report likely duplicates (same company name, phone or email) in the answer."""
         from .duplicates import duplicates_of_account
 
-        account = services.account_create(actor=request.user, data=_payload(request))
+        account = services.account_create(actor=request.user, data=json_object(request))
         found = duplicates_of_account(actor=request.user, account=account)
         body = self.out(account) | {"possible_duplicates": {"ids": [a.pk for a in found.visible],
                                                             "hidden": found.hidden_count}}
@@ -378,9 +365,8 @@ class AccountExportView(AccountListView):
 
         from django.http import StreamingHttpResponse
 
+        from core.customization.custom_view import export_cells, export_columns
         from core.web.spreadsheet import safe_row
-
-        from .custom_view import export_cells, export_columns
 
         access = access_of(request.user)
         qs = apply_custom_filters(self.get_queryset(), "account", request.query_params, role=access.role or "")

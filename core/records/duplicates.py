@@ -30,7 +30,7 @@ def _phone_tokens(phones: list[str]) -> list[str]:
     return [PHONE_PREFIX + blind_index(phone_digits(phone), purpose="phone")[:30] for phone in phones]
 
 
-def _match_q(*, name_key: str | None, phones: list[str], emails: list[str]) -> Q:
+def match_q(*, name_key: str | None, phones: list[str], emails: list[str]) -> Q:
     condition = Q(pk__in=[])
     if name_key:
         condition |= Q(name_key=name_key)
@@ -58,7 +58,7 @@ def account_duplicates(*, actor: User, name: str = "", phones: list[str] | None 
     except Exception:
         emails = []
     key = company_key(name) if name else None
-    matches = Account.objects.filter(merged_into__isnull=True).filter(_match_q(name_key=key, phones=phones,
+    matches = Account.objects.filter(merged_into__isnull=True).filter(match_q(name_key=key, phones=phones,
                                                                                 emails=emails))
     if exclude_id:
         matches = matches.exclude(pk=exclude_id)
@@ -73,7 +73,7 @@ def contact_duplicates(*, actor: User, phones: list[str] | None = None, emails: 
         emails = normalize_emails(emails or [])
     except Exception:
         return Duplicates()
-    matches = Contact.objects.filter(merged_into__isnull=True).filter(_match_q(name_key=None, phones=phones,
+    matches = Contact.objects.filter(merged_into__isnull=True).filter(match_q(name_key=None, phones=phones,
                                                                                 emails=emails))
     if exclude_id:
         matches = matches.exclude(pk=exclude_id)

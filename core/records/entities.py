@@ -9,6 +9,7 @@ from core.entities.registry import EntityType, registry
 from . import selectors
 from .fields import ACCOUNT_FIELDS, CONTACT_FIELDS, DEAL_FIELDS, PRODUCT_FIELDS
 from .models import Account, Contact, Deal, Product
+from .stage_moves import deals_move_stage
 
 
 def register() -> None:
@@ -28,7 +29,7 @@ def register() -> None:
     registry.register(EntityType(
         key="deal", model=Deal, label=_("Deal"), label_plural=_("Deals"), fields=DEAL_FIELDS,
         read=selectors.deals, write=selectors.writable_deals, may_create=lambda access: access.can_write(),
-        url_name="records:deal_detail", position=40))
+        url_name="records:deal_detail", position=40, stage_mover=deals_move_stage))
     registry.register(EntityType(
         key="product", model=Product, label=_("Product"), label_plural=_("Products"), fields=PRODUCT_FIELDS,
         read=selectors.products, write=selectors.writable_products, may_create=lambda access: access.full,

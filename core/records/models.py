@@ -28,6 +28,8 @@ class Record(models.Model):
     custom = models.JSONField(default=dict, blank=True)
     # character n-grams of names and emails plus blind indexes of phone digits (GIN, core PostgreSQL)
     search_tokens = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    # raised by one on every write (core.writepath): the API's ETag, checked against If-Match and web forms
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         abstract = True
@@ -138,6 +140,8 @@ class Product(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     active = models.BooleanField(pgettext_lazy("product", "active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # raised by one on every write (core.writepath): the API's ETag, checked against If-Match and web forms
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         ordering = ["name", "id"]

@@ -9,11 +9,14 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.http import HttpRequest
 from django.urls import reverse
 
+from core.access.scoping import may
 from core.audit.selectors import field_changes
+from core.customization import custom_view
+from core.customization.pipelines import with_stage_labels
 from core.overview.panels import OverviewContext, Panel, register
 from core.users.roles import Role
 
-from . import custom_view, selectors
+from . import selectors
 from . import serializers as out
 from .models import Contact, Deal, DealStageChange
 
@@ -81,7 +84,7 @@ def _history_api(ctx: OverviewContext) -> dict[str, Any]:
 # --- the page's parts --------------------------------------------------------------------------------
 
 def _profile_page(request: HttpRequest, ctx: OverviewContext) -> tuple[str, dict[str, Any]]:
-    from .views import ACCOUNT_PROFILE, _money_by_currency, _profile, _writable
+    from .views import ACCOUNT_PROFILE, _money_by_currency, _profile
 
     actor, access, account = ctx.actor, ctx.access, ctx.account
     shown = out.account_out(account, access)
@@ -95,7 +98,7 @@ def _profile_page(request: HttpRequest, ctx: OverviewContext) -> tuple[str, dict
         "totals": ctx["totals"],
         "open_by_currency": _money_by_currency([d for d in deals if d.stage_kind == Deal.Kind.OPEN]),
         "won_by_currency": _money_by_currency([d for d in deals if d.stage_kind == Deal.Kind.WON]),
-        "can_edit": _writable(lambda: selectors.account_for_write(actor=actor, pk=account.pk)),
+        "can_edit": may(lambda: selectors.account_for_write(actor=actor, pk=account.pk)),
         "can_claim": account.owner_id is None and access.can_write(),
         "is_mine": account.owner_id == actor.pk,
         "can_reveal_phones": bool(shown.get("phones")) and access.may_reveal(),
@@ -110,9 +113,7 @@ def _contacts_page(request: HttpRequest, ctx: OverviewContext) -> tuple[str, dic
 
 
 def _deals_page(request: HttpRequest, ctx: OverviewContext) -> tuple[str, dict[str, Any]]:
-    from .views import _with_stage_labels
-
-    deals = _with_stage_labels(ctx["deals"])
+    deals = with_stage_labels(ctx["deals"])
     return "records/_account_deals.html", {
         "open_deals": [deal for deal in deals if deal.stage_kind == Deal.Kind.OPEN],
         "closed_deals": [deal for deal in deals if deal.stage_kind != Deal.Kind.OPEN]}

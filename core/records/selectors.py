@@ -134,3 +134,18 @@ def search(qs: QuerySet, query: str, *, text_fields: tuple[str, ...] = ("name",)
     if phone:
         condition |= Q(search_tokens__contains=phone)
     return qs.filter(condition)
+
+
+MENU_LIMIT = 500  # accounts / contacts offered in a form's menu
+
+
+def account_menu(actor, current: int | None = None) -> list[tuple[int, str]]:
+    menu = list(accounts(actor=actor).order_by("name", "id").values_list("pk", "name")[:MENU_LIMIT])
+    if current and current not in {pk for pk, _name in menu}:
+        menu += list(accounts(actor=actor).filter(pk=current).values_list("pk", "name"))
+    return menu
+
+
+def contact_menu(actor) -> list[tuple[int, str]]:
+    rows = contacts(actor=actor).order_by("name", "id").values_list("pk", "name", "account__name")
+    return [(pk, f"{name} · {account}" if account else name) for pk, name, account in rows[:MENU_LIMIT]]

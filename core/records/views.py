@@ -8,7 +8,6 @@ cannot disagree on permissions or validation. Templates only hide buttons; the s
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -27,21 +26,34 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from core.access.scoping import access_of
+from core.access.people import assignable_owners, owner_menu, user_names
+from core.access.scoping import access_of, may
 from core.api.errors import ApplicationError
 from core.audit.selectors import field_changes
 from core.audit.services import audit_record
-from core.customization.pipelines import active_pipelines, default_pipeline, get_pipeline
-from core.users import selectors as user_selectors
-from core.users.roles import Role
-from core.web.forms import add_service_errors
+from core.customization import custom_view
+from core.customization.pipelines import (
+    active_pipelines,
+    default_pipeline,
+    get_pipeline,
+    stage_label,
+    with_stage_labels,
+)
+from core.web.pages import (
+    PAGE_SIZE,
+    delete_page,
+    error_text,
+    first_page_query,
+    form_page,
+    keyset_page,
+    run_service,
+    safe_next,
+)
 
-from . import custom_view, filters, forms, selectors, services
+from . import filters, forms, selectors, services
 from .models import Account, Contact, Deal
 from .serializers import account_out, contact_out
 
-PAGE_SIZE = 50
-MENU_LIMIT = 500  # accounts / contacts offered in a form's menu
 BOARD_COLUMN_LIMIT = 100  # cards per board column; the column header still counts them all
 TIMELINE_LIMIT = 100
 USER_FIELDS = ("owner", "owner_id")
@@ -53,86 +65,6 @@ CHOICE_LABELS = {"kind": Account.Kind, "status": Account.Status, "purchase_role"
 
 
 # --- small helpers --------------------------------------------------------------------------------
-
-def _error_text(error: Exception) -> str:
-    if isinstance(error, ApplicationError):
-        return error.message
-    if isinstance(error, ValidationError):
-        return " ".join(str(message) for message in error.messages)
-    return str(error) or _("You do not have permission to do this.")
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
-
-
-def _owners(actor) -> list[tuple[int, str]]:
-    return list(user_selectors.user_list(actor=actor).filter(is_active=True).values_list("pk", "name"))
-
-
-def _assignable_owners(actor) -> list[tuple[int, str]] | None:
-    """The owner menu for people who hand records to others (the service checks every choice)."""
-    access = access_of(actor)
-    if access.full or access.role == Role.MANAGER:
-        return _owners(actor)
-    return None
-
-
-def _account_menu(actor, current: int | None = None) -> list[tuple[int, str]]:
-    menu = list(selectors.accounts(actor=actor).order_by("name", "id").values_list("pk", "name")[:MENU_LIMIT])
-    if current and current not in {pk for pk, _name in menu}:
-        menu += list(selectors.accounts(actor=actor).filter(pk=current).values_list("pk", "name"))
-    return menu
-
-
-def _contact_menu(actor) -> list[tuple[int, str]]:
-    rows = selectors.contacts(actor=actor).order_by("name", "id").values_list("pk", "name", "account__name")
-    return [(pk, f"{name} · {account}" if account else name) for pk, name, account in rows[:MENU_LIMIT]]
-
-
-def _names(actor, ids) -> dict[int, str]:
-    ids = {i for i in ids if isinstance(i, int)}
-    if not ids:
-        return {}
-    return dict(user_selectors.user_list(actor=actor).filter(pk__in=ids).values_list("pk", "name"))
-
-
-def _keyset_page(request: HttpRequest, qs: QuerySet) -> tuple[list, str | None]:
-    """Newest first, PAGE_SIZE rows, one query whatever the page: `?after=<last id of the previous page>`."""
-    after = request.GET.get("after", "")
-    if after.isdigit():
-        qs = qs.filter(pk__lt=int(after))
-    rows = list(qs.order_by("-id")[: PAGE_SIZE + 1])
-    next_query = None
-    if len(rows) > PAGE_SIZE:
-        rows = rows[:PAGE_SIZE]
-        query = request.GET.copy()
-        query["after"] = str(rows[-1].pk)
-        next_query = query.urlencode()
-    return rows, next_query
-
-
-def _first_page_query(request: HttpRequest) -> str | None:
-    if "after" not in request.GET:
-        return None
-    query = request.GET.copy()
-    del query["after"]
-    return query.urlencode()
-
-
-def _stage_label(pipeline_key: str, stage_key: str) -> str:
-    pipeline = get_pipeline(pipeline_key)
-    stage = pipeline.stage(stage_key) if pipeline else None
-    return str(stage.label) if stage else stage_key
-
-
-def _with_stage_labels(deals: list[Deal]) -> list[Deal]:
-    for deal in deals:
-        deal.stage_label = _stage_label(deal.pipeline, deal.stage)
-    return deals
 
 
 def _money_by_currency(deals) -> list[tuple[str, Decimal]]:
@@ -175,7 +107,7 @@ def _timeline(actor, *, entity: str, history: list, deals: list[Deal]) -> list[d
     ids = {row.actor_id for row in history} | {change.actor_id for _deal, change in stage_changes}
     ids |= {value for row in history if row.field in USER_FIELDS for value in (row.old_value, row.new_value)}
     ids |= custom_view.history_user_ids(entity, history)
-    names = _names(actor, ids)
+    names = user_names(actor, ids)
     items: list[dict[str, Any]] = []
     for row in history:  # the fields one save changed share a moment: one entry listing them
         if row.field.startswith("custom."):  # by its label, as the role may read it (hidden: left out)
@@ -197,8 +129,8 @@ def _timeline(actor, *, entity: str, history: list, deals: list[Deal]) -> list[d
         items.append({
             "at": change.created_at, "who": names.get(change.actor_id, "—"), "kind": "stage", "deal": deal,
             "created": not change.from_stage,
-            "old": _stage_label(deal.pipeline, change.from_stage) if change.from_stage else "—",
-            "new": _stage_label(deal.pipeline, change.to_stage),
+            "old": stage_label(deal.pipeline, change.from_stage) if change.from_stage else "—",
+            "new": stage_label(deal.pipeline, change.to_stage),
         })
     items.sort(key=lambda item: item["at"], reverse=True)
     return items[:TIMELINE_LIMIT]
@@ -215,59 +147,14 @@ ACCOUNT_PROFILE = ("kind", "level", "status", "industry", "source", "tags", "pho
 CONTACT_PROFILE = ("title", "purchase_role", "phones", "emails", "wechat_id", "birthday")
 
 
-def _audit_view(actor, entity: str, record) -> None:
-    audit_record(actor=actor, action="view", entity=entity, record=record, record_label=str(record))
-
-
-def _writable(lookup: Callable[[], Any]) -> bool:
-    """Whether the write selector lets the user change the record (to show or hide buttons)."""
-    try:
-        lookup()
-    except (PermissionDenied, Http404):
-        return False
-    return True
-
-
-def _run_service(form: forms.RecordForm, call: Callable[[dict[str, Any]], Any]) -> Any:
-    """Hand the form's data to the service; a refusal becomes errors next to the fields it names."""
-    if not form.is_valid():
-        return None
-    try:
-        return call(form.service_data())
-    except (ValidationError, ApplicationError) as error:
-        add_service_errors(form, error)
-        return None
-
-
-def _form_page(request: HttpRequest, form, *, title: str, cancel_url: str, testid: str) -> HttpResponse:
-    return render(request, "records/form.html", {"form": form, "title": title, "cancel_url": cancel_url,
-                                                 "testid": testid}, status=400 if form.errors else 200)
-
-
-def _delete_page(request: HttpRequest, *, record, title: str, call: Callable[[], None], done_url: str,
-                 cancel_url: str) -> HttpResponse:
-    error = ""
-    if request.method == "POST":
-        try:
-            call()
-        except (ValidationError, ApplicationError) as exc:
-            error = _error_text(exc)
-        else:
-            messages.success(request, _("“%(name)s” is deleted.") % {"name": record})
-            return redirect(done_url)
-    return render(request, "records/confirm_delete.html",
-                  {"record": record, "title": title, "error": error, "cancel_url": cancel_url},
-                  status=400 if error else 200)
-
-
 def _reveal(request: HttpRequest, *, entity: str, pk: int, field: str, back_url: str) -> HttpResponse:
     """Unmask a field through the service (which audits it): an htmx fragment, or a small page."""
     try:
         value = services.record_reveal(actor=request.user, entity=entity, record_id=pk, field=field)
     except ValidationError as error:
-        return HttpResponse(_error_text(error), status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(error_text(error), status=400, content_type="text/plain; charset=utf-8")
     except PermissionDenied as error:
-        return HttpResponse(_error_text(error), status=403, content_type="text/plain; charset=utf-8")
+        return HttpResponse(error_text(error), status=403, content_type="text/plain; charset=utf-8")
     values = value if isinstance(value, list) else [value]
     label = _field_label(entity, field)
     if field == "phones":
@@ -313,18 +200,18 @@ def home(request: HttpRequest) -> HttpResponse:
 def account_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     custom = custom_view.CustomList("account", actor)
-    filter_form = custom.add_filters(forms.AccountFilterForm(request.GET or None, owners=_owners(actor)))
+    filter_form = custom.add_filters(forms.AccountFilterForm(request.GET or None, owners=owner_menu(actor)))
     qs = filters.AccountFilter(request.GET, queryset=selectors.accounts(actor=actor)).qs
     qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
         qs = selectors.search(qs, query)
-    rows, next_query = _keyset_page(request, qs.select_related("owner"))
+    rows, next_query = keyset_page(request, qs.select_related("owner"))
     access = access_of(actor)
     return render(request, "records/account_list.html", {
         "rows": [(account, account_out(account, access)) for account in custom.attach(rows)],
         "filter_form": filter_form, "custom_columns": custom.columns,
-        "next_query": next_query, "first_query": _first_page_query(request),
+        "next_query": next_query, "first_query": first_page_query(request),
         "can_create": access.can_write(),
     })
 
@@ -332,14 +219,14 @@ def account_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def account_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    owners = _assignable_owners(actor)
+    owners = assignable_owners(actor)
     form = forms.AccountForm(request.POST or None, actor=actor, owners=owners, initial={"owner": actor.pk})
     if request.method == "POST":
-        account = _run_service(form, lambda data: services.account_create(actor=actor, data=data))
+        account = run_service(form, lambda data: services.account_create(actor=actor, data=data))
         if account is not None:
             messages.success(request, _("Account “%(name)s” is created.") % {"name": account.name})
             return redirect("records:account_detail", pk=account.pk)
-    return _form_page(request, form, title=_("New account"), cancel_url=reverse("records:account_list"),
+    return form_page(request, form, title=_("New account"), cancel_url=reverse("records:account_list"),
                       testid="account-form")
 
 
@@ -347,14 +234,14 @@ def account_create(request: HttpRequest) -> HttpResponse:
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     account = selectors.account_for_write(actor=actor, pk=pk)
-    form = forms.AccountForm(request.POST or None, actor=actor, owners=_assignable_owners(actor),
+    form = forms.AccountForm(request.POST or None, actor=actor, owners=assignable_owners(actor),
                              instance=account, initial=forms.AccountForm.initial_for(account))
     if request.method == "POST":
-        saved = _run_service(form, lambda data: services.account_update(actor=actor, account=account, data=data))
+        saved = run_service(form, lambda data: services.account_update(actor=actor, account=account, data=data))
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("records:account_detail", pk=account.pk)
-    return _form_page(request, form, title=_("Edit %(name)s") % {"name": account.name},
+    return form_page(request, form, title=_("Edit %(name)s") % {"name": account.name},
                       cancel_url=reverse("records:account_detail", args=[account.pk]), testid="account-form")
 
 
@@ -362,7 +249,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def account_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     account = selectors.account_for_write(actor=actor, pk=pk)
-    return _delete_page(request, record=account, title=_("Delete account"),
+    return delete_page(request, record=account, title=_("Delete account"),
                         call=lambda: services.account_delete(actor=actor, account=account),
                         done_url=reverse("records:account_list"),
                         cancel_url=reverse("records:account_detail", args=[account.pk]))
@@ -397,7 +284,7 @@ def account_claim(request: HttpRequest, pk: int) -> HttpResponse:
         services.account_claim(actor=actor, account=account)
     except ApplicationError as error:
         messages.error(request, error.message)
-        return redirect(_safe_next(request, pool_url))
+        return redirect(safe_next(request, pool_url))
     messages.success(request, _("“%(name)s” is yours now.") % {"name": account.name})
     return redirect("records:account_detail", pk=account.pk)
 
@@ -420,10 +307,10 @@ def pool(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         qs = selectors.search(qs, query)
-    rows, next_query = _keyset_page(request, qs)
+    rows, next_query = keyset_page(request, qs)
     return render(request, "records/pool.html", {
         "rows": rows, "filter_form": forms.PoolFilterForm(request.GET or None),
-        "next_query": next_query, "first_query": _first_page_query(request),
+        "next_query": next_query, "first_query": first_page_query(request),
         "limit": settings.GUANXI_POOL_LIMIT,
     })
 
@@ -435,18 +322,18 @@ def pool(request: HttpRequest) -> HttpResponse:
 def contact_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     custom = custom_view.CustomList("contact", actor)
-    filter_form = custom.add_filters(forms.ContactFilterForm(request.GET or None, owners=_owners(actor)))
+    filter_form = custom.add_filters(forms.ContactFilterForm(request.GET or None, owners=owner_menu(actor)))
     qs = filters.ContactFilter(request.GET, queryset=selectors.contacts(actor=actor)).qs
     qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
         qs = selectors.search(qs, query)
-    rows, next_query = _keyset_page(request, qs.select_related("owner", "account"))
+    rows, next_query = keyset_page(request, qs.select_related("owner", "account"))
     access = access_of(actor)
     return render(request, "records/contact_list.html", {
         "rows": [(contact, contact_out(contact, access)) for contact in custom.attach(rows)],
         "filter_form": filter_form, "custom_columns": custom.columns,
-        "next_query": next_query, "first_query": _first_page_query(request),
+        "next_query": next_query, "first_query": first_page_query(request),
         "can_create": access.can_write(),
     })
 
@@ -455,16 +342,16 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 def contact_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
     preset = request.GET.get("account", "")
-    form = forms.ContactForm(request.POST or None, actor=actor, owners=_assignable_owners(actor),
-                             accounts=_account_menu(actor, int(preset) if preset.isdigit() else None),
+    form = forms.ContactForm(request.POST or None, actor=actor, owners=assignable_owners(actor),
+                             accounts=selectors.account_menu(actor, int(preset) if preset.isdigit() else None),
                              initial={"owner": actor.pk, "account": preset})
     if request.method == "POST":
-        contact = _run_service(form, lambda data: services.contact_create(actor=actor, data=data))
+        contact = run_service(form, lambda data: services.contact_create(actor=actor, data=data))
         if contact is not None:
             messages.success(request, _("Contact “%(name)s” is created.") % {"name": contact.name})
             return redirect("records:contact_detail", pk=contact.pk)
     cancel = reverse("records:account_detail", args=[preset]) if preset.isdigit() else reverse("records:contact_list")
-    return _form_page(request, form, title=_("New contact"), cancel_url=cancel, testid="contact-form")
+    return form_page(request, form, title=_("New contact"), cancel_url=cancel, testid="contact-form")
 
 
 @login_required
@@ -472,10 +359,10 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     contact = selectors.record_for_read(actor=actor, entity="contact", pk=pk)
-    _audit_view(actor, "contact", contact)
+    audit_record(actor=actor, action="view", entity="contact", record=contact, record_label=str(contact))
     access = access_of(actor)
     account = selectors.accounts(actor=actor).filter(pk=contact.account_id).first() if contact.account_id else None
-    deals = _with_stage_labels(list(selectors.deals(actor=actor).filter(contact=contact)
+    deals = with_stage_labels(list(selectors.deals(actor=actor).filter(contact=contact)
                                     .select_related("account", "contact").order_by("-id")[:PAGE_SIZE]))
     history = list(field_changes(entity="contact", record_id=contact.pk)[:TIMELINE_LIMIT])
     out = contact_out(contact, access)
@@ -487,7 +374,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deals": deals,
         "owner_name": contact.owner.name if contact.owner_id else "",
         "timeline": _timeline(actor, entity="contact", history=history, deals=[]),
-        "can_edit": _writable(lambda: selectors.contact_for_write(actor=actor, pk=contact.pk)),
+        "can_edit": may(lambda: selectors.contact_for_write(actor=actor, pk=contact.pk)),
         "can_reveal_phones": bool(out.get("phones")) and access.may_reveal(),
     })
 
@@ -496,16 +383,16 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     contact = selectors.contact_for_write(actor=actor, pk=pk)
-    form = forms.ContactForm(request.POST or None, actor=actor, owners=_assignable_owners(actor),
+    form = forms.ContactForm(request.POST or None, actor=actor, owners=assignable_owners(actor),
                              instance=contact,
-                             accounts=_account_menu(actor, contact.account_id),
+                             accounts=selectors.account_menu(actor, contact.account_id),
                              initial=forms.ContactForm.initial_for(contact))
     if request.method == "POST":
-        saved = _run_service(form, lambda data: services.contact_update(actor=actor, contact=contact, data=data))
+        saved = run_service(form, lambda data: services.contact_update(actor=actor, contact=contact, data=data))
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("records:contact_detail", pk=contact.pk)
-    return _form_page(request, form, title=_("Edit %(name)s") % {"name": contact.name},
+    return form_page(request, form, title=_("Edit %(name)s") % {"name": contact.name},
                       cancel_url=reverse("records:contact_detail", args=[contact.pk]), testid="contact-form")
 
 
@@ -513,7 +400,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     contact = selectors.contact_for_write(actor=actor, pk=pk)
-    return _delete_page(request, record=contact, title=_("Delete contact"),
+    return delete_page(request, record=contact, title=_("Delete contact"),
                         call=lambda: services.contact_delete(actor=actor, contact=contact),
                         done_url=reverse("records:contact_list"),
                         cancel_url=reverse("records:contact_detail", args=[contact.pk]))
@@ -564,7 +451,7 @@ def _board(request: HttpRequest, *, error: str = "") -> dict[str, Any]:
                for stage in pipeline.stages]
     return {"columns": columns, "stages": pipeline.stages, "error": error, "pipeline": pipeline,
             "pipelines": active_pipelines(),
-            "filter_form": forms.BoardFilterForm(request.GET or None, owners=_owners(actor)),
+            "filter_form": forms.BoardFilterForm(request.GET or None, owners=owner_menu(actor)),
             "can_create": access_of(actor).can_write()}
 
 
@@ -592,14 +479,14 @@ def deal_move(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValidationError, ApplicationError, PermissionDenied) as error:
         status = 403 if isinstance(error, PermissionDenied) else 400
         if from_board:
-            return HttpResponse(_error_text(error), status=status, content_type="text/plain; charset=utf-8")
-        return render(request, "records/deal_board.html", _board(request, error=_error_text(error)), status=status)
+            return HttpResponse(error_text(error), status=status, content_type="text/plain; charset=utf-8")
+        return render(request, "records/deal_board.html", _board(request, error=error_text(error)), status=status)
     if from_board:
         return render(request, "records/_board_columns.html", _board(request))
     messages.success(request, _("“%(name)s” moved to %(stage)s.") % {
-        "name": deal.name, "stage": _stage_label(deal.pipeline, request.POST.get("stage", ""))})
+        "name": deal.name, "stage": stage_label(deal.pipeline, request.POST.get("stage", ""))})
     board = reverse("records:deal_board") + f"?pipeline={_board_pipeline(request).key}"
-    return HttpResponseRedirect(_safe_next(request, board))
+    return HttpResponseRedirect(safe_next(request, board))
 
 
 @login_required
@@ -607,17 +494,17 @@ def deal_move(request: HttpRequest, pk: int) -> HttpResponse:
 def deal_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     custom = custom_view.CustomList("deal", actor)
-    filter_form = custom.add_filters(forms.DealFilterForm(request.GET or None, owners=_owners(actor)))
+    filter_form = custom.add_filters(forms.DealFilterForm(request.GET or None, owners=owner_menu(actor)))
     qs = filters.DealFilter(request.GET, queryset=selectors.deals(actor=actor)).qs
     qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
         qs = qs.filter(name__icontains=query)
-    rows, next_query = _keyset_page(request, qs.select_related("owner", "account"))
+    rows, next_query = keyset_page(request, qs.select_related("owner", "account"))
     return render(request, "records/deal_list.html", {
-        "rows": _with_stage_labels(custom.attach(rows)),
+        "rows": with_stage_labels(custom.attach(rows)),
         "filter_form": filter_form, "custom_columns": custom.columns,
-        "next_query": next_query, "first_query": _first_page_query(request),
+        "next_query": next_query, "first_query": first_page_query(request),
         "can_create": access_of(actor).can_write(),
     })
 
@@ -626,18 +513,18 @@ def deal_list(request: HttpRequest) -> HttpResponse:
 def deal_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
     preset = request.GET.get("account", "")
-    form = forms.DealForm(request.POST or None, actor=actor, owners=_assignable_owners(actor),
-                          accounts=_account_menu(actor, int(preset) if preset.isdigit() else None),
-                          contacts=_contact_menu(actor),
+    form = forms.DealForm(request.POST or None, actor=actor, owners=assignable_owners(actor),
+                          accounts=selectors.account_menu(actor, int(preset) if preset.isdigit() else None),
+                          contacts=selectors.contact_menu(actor),
                           initial={"owner": actor.pk, "account": preset, "currency": "CNY",
                                    "stage": default_pipeline().first_stage.key})
     if request.method == "POST":
-        deal = _run_service(form, lambda data: services.deal_create(actor=actor, data=data))
+        deal = run_service(form, lambda data: services.deal_create(actor=actor, data=data))
         if deal is not None:
             messages.success(request, _("Deal “%(name)s” is created.") % {"name": deal.name})
             return redirect("records:deal_detail", pk=deal.pk)
     cancel = reverse("records:account_detail", args=[preset]) if preset.isdigit() else reverse("records:deal_board")
-    return _form_page(request, form, title=_("New deal"), cancel_url=cancel, testid="deal-form")
+    return form_page(request, form, title=_("New deal"), cancel_url=cancel, testid="deal-form")
 
 
 @login_required
@@ -645,8 +532,8 @@ def deal_create(request: HttpRequest) -> HttpResponse:
 def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     deal = selectors.record_for_read(actor=actor, entity="deal", pk=pk)
-    _audit_view(actor, "deal", deal)
-    deal = _with_stage_labels([deal])[0]
+    audit_record(actor=actor, action="view", entity="deal", record=deal, record_label=str(deal))
+    deal = with_stage_labels([deal])[0]
     history = list(field_changes(entity="deal", record_id=deal.pk).exclude(field__in=STAGE_BOOKKEEPING)[:TIMELINE_LIMIT])
     contact = selectors.contacts(actor=actor).filter(pk=deal.contact_id).first() if deal.contact_id else None
     return render(request, "records/deal_detail.html", {
@@ -655,7 +542,7 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "owner_name": deal.owner.name if deal.owner_id else "",
         "custom_block": custom_view.detail_block("deal", deal, actor),
         "timeline": _timeline(actor, entity="deal", history=history, deals=[deal]),
-        "can_edit": _writable(lambda: selectors.deal_for_write(actor=actor, pk=deal.pk)),
+        "can_edit": may(lambda: selectors.deal_for_write(actor=actor, pk=deal.pk)),
     })
 
 
@@ -663,15 +550,15 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     deal = selectors.deal_for_write(actor=actor, pk=pk)
-    form = forms.DealForm(request.POST or None, actor=actor, owners=_assignable_owners(actor), instance=deal,
-                          accounts=_account_menu(actor, deal.account_id), contacts=_contact_menu(actor),
+    form = forms.DealForm(request.POST or None, actor=actor, owners=assignable_owners(actor), instance=deal,
+                          accounts=selectors.account_menu(actor, deal.account_id), contacts=selectors.contact_menu(actor),
                           initial=forms.DealForm.initial_for(deal))
     if request.method == "POST":
-        saved = _run_service(form, lambda data: services.deal_update(actor=actor, deal=deal, data=data))
+        saved = run_service(form, lambda data: services.deal_update(actor=actor, deal=deal, data=data))
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("records:deal_detail", pk=deal.pk)
-    return _form_page(request, form, title=_("Edit %(name)s") % {"name": deal.name},
+    return form_page(request, form, title=_("Edit %(name)s") % {"name": deal.name},
                       cancel_url=reverse("records:deal_detail", args=[deal.pk]), testid="deal-form")
 
 
@@ -679,7 +566,7 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def deal_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     deal = selectors.deal_for_write(actor=actor, pk=pk)
-    return _delete_page(request, record=deal, title=_("Delete deal"),
+    return delete_page(request, record=deal, title=_("Delete deal"),
                         call=lambda: services.deal_delete(actor=actor, deal=deal),
                         done_url=reverse("records:deal_board"),
                         cancel_url=reverse("records:deal_detail", args=[deal.pk]))
@@ -710,11 +597,11 @@ def product_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
     form = forms.ProductForm(request.POST or None, initial={"currency": "CNY", "active": True})
     if request.method == "POST":
-        product = _run_service(form, lambda data: services.product_create(actor=actor, data=data))
+        product = run_service(form, lambda data: services.product_create(actor=actor, data=data))
         if product is not None:
             messages.success(request, _("Product “%(name)s” is created.") % {"name": product.name})
             return redirect("records:product_list")
-    return _form_page(request, form, title=_("New product"), cancel_url=reverse("records:product_list"),
+    return form_page(request, form, title=_("New product"), cancel_url=reverse("records:product_list"),
                       testid="product-form")
 
 
@@ -724,11 +611,11 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     product = selectors.record_for_read(actor=actor, entity="product", pk=pk)
     form = forms.ProductForm(request.POST or None, instance=product, initial=forms.ProductForm.initial_for(product))
     if request.method == "POST":
-        saved = _run_service(form, lambda data: services.product_update(actor=actor, product=product, data=data))
+        saved = run_service(form, lambda data: services.product_update(actor=actor, product=product, data=data))
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("records:product_list")
-    return _form_page(request, form, title=_("Edit %(name)s") % {"name": product.name},
+    return form_page(request, form, title=_("Edit %(name)s") % {"name": product.name},
                       cancel_url=reverse("records:product_list"), testid="product-form")
 
 
@@ -748,7 +635,7 @@ def search(request: HttpRequest) -> HttpResponse:
                                    .select_related("owner").order_by("-id")[:SEARCH_LIMIT])
         results["contacts"] = list(selectors.search(selectors.contacts(actor=actor), query)
                                    .select_related("account").order_by("-id")[:SEARCH_LIMIT])
-        results["deals"] = _with_stage_labels(list(selectors.deals(actor=actor).filter(name__icontains=query)
+        results["deals"] = with_stage_labels(list(selectors.deals(actor=actor).filter(name__icontains=query)
                                                    .select_related("account").order_by("-id")[:SEARCH_LIMIT]))
     return render(request, "records/search.html", {"query": query, **results,
                                                    "found": any(results.values())})

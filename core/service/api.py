@@ -8,8 +8,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.access.scoping import access_of
-from core.api.base import ScopedGenericAPIView
-from core.records.api import RecordDetailView, RecordListView, _payload
+from core.api.base import ScopedGenericAPIView, json_object
+from core.records.api import RecordDetailView, RecordListView
 
 from . import filters, selectors, services
 from . import serializers as out
@@ -64,7 +64,7 @@ class ResolveIn(serializers.Serializer):
 @extend_schema(tags=["tickets"], request=ResolveIn, summary="Resolve a ticket")
 class TicketResolveView(TicketActionView):
     def post(self, request: Request, pk: int) -> Response:
-        data = _payload(request)
+        data = json_object(request)
         return self.answer(services.ticket_resolve(actor=request.user, ticket=self.get_object(),
                                                    resolution=data.get("resolution", "")))
 
@@ -89,7 +89,7 @@ class RateIn(serializers.Serializer):
 @extend_schema(tags=["tickets"], request=RateIn, summary="Record the customer's satisfaction (after resolution)")
 class TicketRateView(TicketActionView):
     def post(self, request: Request, pk: int) -> Response:
-        data = _payload(request)
+        data = json_object(request)
         return self.answer(services.ticket_rate(actor=request.user, ticket=self.get_object(),
                                                 score=data.get("score"), comment=data.get("comment", "")))
 
@@ -101,7 +101,7 @@ class AssignIn(serializers.Serializer):
 @extend_schema(tags=["tickets"], request=AssignIn, summary="Assign a ticket")
 class TicketAssignView(TicketActionView):
     def post(self, request: Request, pk: int) -> Response:
-        data = _payload(request)
+        data = json_object(request)
         return self.answer(services.ticket_assign(actor=request.user, ticket=self.get_object(),
                                                   assignee=data.get("assignee")))
 

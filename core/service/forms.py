@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.records.forms import FilterForm, RecordForm, _menu, _text
+from core.customization.record_form import FilterForm, RecordForm, menu_field, text_field
 
 from .fields import ASSIGN_FIELDS, RATE_FIELDS, RESOLVE_FIELDS, TICKET_FIELDS
 from .models import Ticket
@@ -23,14 +23,14 @@ SCORE_CHOICES = [(str(score), str(score)) for score in range(1, 6)]
 class TicketForm(RecordForm):
     entity = "ticket"
 
-    account = _menu(TICKET_FIELDS, "account", [])
-    contact = _menu(TICKET_FIELDS, "contact", [])
-    subject = _text(TICKET_FIELDS, "subject")
-    description = _text(TICKET_FIELDS, "description", widget=forms.Textarea(attrs={"rows": 5}))
-    category = _text(TICKET_FIELDS, "category")
-    channel = _menu(TICKET_FIELDS, "channel", Ticket.Channel.choices)
-    priority = _menu(TICKET_FIELDS, "priority", Ticket.Priority.choices)
-    assignee = _menu(TICKET_FIELDS, "assignee", [])
+    account = menu_field(TICKET_FIELDS, "account", [])
+    contact = menu_field(TICKET_FIELDS, "contact", [])
+    subject = text_field(TICKET_FIELDS, "subject")
+    description = text_field(TICKET_FIELDS, "description", widget=forms.Textarea(attrs={"rows": 5}))
+    category = text_field(TICKET_FIELDS, "category")
+    channel = menu_field(TICKET_FIELDS, "channel", Ticket.Channel.choices)
+    priority = menu_field(TICKET_FIELDS, "priority", Ticket.Priority.choices)
+    assignee = menu_field(TICKET_FIELDS, "assignee", [])
 
     def __init__(self, *args, accounts: list[tuple[int, str]] = (), contacts: list[tuple[int, str]] = (),
                  assignees: list[tuple[int, str]] = (), **kwargs):
@@ -69,7 +69,7 @@ class RateForm(ActionForm):
 
 
 class AssignForm(ActionForm):
-    assignee = _menu(ASSIGN_FIELDS, "assignee", [])
+    assignee = menu_field(ASSIGN_FIELDS, "assignee", [])
 
     def __init__(self, *args, assignees: list[tuple[int, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)

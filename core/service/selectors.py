@@ -150,7 +150,7 @@ def intake_matches(query: str) -> QuerySet[Account]:
     partial (no fragment of a name or number), so ids cannot be harvested by guessing.
     """
     from core.entities.normalize import company_key, normalize_emails, normalize_phones
-    from core.records.duplicates import _match_q
+    from core.records.duplicates import match_q
 
     query = (query or "").strip()
     phones: list[str] = []
@@ -171,7 +171,7 @@ def intake_matches(query: str) -> QuerySet[Account]:
     if not (phones or emails or name_key):
         return Account.objects.none()
     return (Account.objects.filter(merged_into__isnull=True)
-            .filter(_match_q(name_key=name_key, phones=phones, emails=emails)).order_by("name", "id"))
+            .filter(match_q(name_key=name_key, phones=phones, emails=emails)).order_by("name", "id"))
 
 
 def looked_up_q(actor: User) -> Q:

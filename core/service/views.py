@@ -25,10 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from core.access.scoping import access_of
-from core.records import custom_view, scopes
+from core.access.people import owner_menu, user_names
+from core.access.scoping import access_of, may
+from core.customization import custom_view
+from core.records import scopes
 from core.records import selectors as records_selectors
-from core.records.views import _contact_menu, _names, _owners, _run_service, _writable
+from core.web.pages import run_service
 
 from . import filters, forms, selectors, services
 from .models import ACTIVE_STATUSES, Ticket
@@ -88,7 +90,7 @@ def account_tickets_context(request: HttpRequest, ctx) -> dict[str, Any]:
     """What the tickets block of the account page needs (its 360 panel, core.service.panels), no query per row."""
     actor, account = request.user, ctx.account
     tickets = with_sla_state(ctx["tickets"], timezone.now())
-    names = _names(actor, {ticket.assignee_id for ticket in tickets})
+    names = user_names(actor, {ticket.assignee_id for ticket in tickets})
     for ticket in tickets:
         ticket.assignee_name = names.get(ticket.assignee_id, "")
     return {"tickets": tickets, "countdown_words": countdown_formats(),
@@ -124,8 +126,8 @@ def _account_menu(actor, current: int | None = None) -> list[tuple[int, str]]:
     return menu
 
 
-def _form_page(request: HttpRequest, form, *, title: str, cancel_url: str, intake: dict | None = None,
-               template: str = "records/form.html") -> HttpResponse:
+def form_page(request: HttpRequest, form, *, title: str, cancel_url: str, intake: dict | None = None,
+               template: str = "web/form.html") -> HttpResponse:
     return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url,
                                       "testid": "ticket-form", "intake": intake},
                   status=400 if form.errors else 200)
@@ -144,7 +146,7 @@ def ticket_queue(request: HttpRequest) -> HttpResponse:
     else:
         base = selectors.ticket_queue(actor=actor, now=now)
     custom = custom_view.CustomList("ticket", actor)
-    filter_form = custom.add_filters(forms.TicketFilterForm(request.GET or None, assignees=_owners(actor)))
+    filter_form = custom.add_filters(forms.TicketFilterForm(request.GET or None, assignees=owner_menu(actor)))
     qs = filters.TicketFilter(request.GET, queryset=base, request=request).qs
     qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
@@ -173,10 +175,10 @@ def _ticket_page(request: HttpRequest, pk: int, *, status: int = 200, **bound: A
     with_sla_state([ticket], now)
     contact = (records_selectors.contacts(actor=actor).filter(pk=ticket.contact_id).first()
                if ticket.contact_id else None)
-    names = _names(actor, {ticket.assignee_id, ticket.owner_id})
-    assignees = _owners(actor)
+    names = user_names(actor, {ticket.assignee_id, ticket.owner_id})
+    assignees = owner_menu(actor)
     active = ticket.status in ACTIVE_STATUSES
-    can_edit = _writable(lambda: selectors.ticket_for_write(actor=actor, pk=ticket.pk))
+    can_edit = may(lambda: selectors.ticket_for_write(actor=actor, pk=ticket.pk))
     return render(request, "service/ticket_detail.html", {
         "ticket": ticket, "account": ticket.account, "contact": contact,
         "custom_block": custom_view.detail_block("ticket", ticket, actor),
@@ -211,7 +213,7 @@ def _action(request: HttpRequest, pk: int, *, form, form_key: str, done: str,
             call: Callable[[Ticket, dict[str, Any]], Ticket]) -> HttpResponse:
     """One POSTed action: the ticket in the user's scope (else 404), the service, then the page again."""
     ticket = selectors.ticket_for_read(actor=request.user, pk=pk)
-    saved = _run_service(form, lambda data: call(ticket, data))
+    saved = run_service(form, lambda data: call(ticket, data))
     if saved is not None:
         messages.success(request, done)
         return redirect("service:ticket_detail", pk=ticket.pk)
@@ -254,7 +256,7 @@ def ticket_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    form = forms.AssignForm(request.POST, prefix="assign", assignees=_owners(request.user))
+    form = forms.AssignForm(request.POST, prefix="assign", assignees=owner_menu(request.user))
     return _action(request, pk, form=form, form_key="assign_form", done=_("The assignee is saved."),
                    call=lambda ticket, data: services.ticket_assign(actor=request.user, ticket=ticket,
                                                                     assignee=data["assignee"]))
@@ -299,16 +301,16 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
     menu = _account_menu(actor, int(preset) if preset.isdigit() else None)
     menu = _menu_with(actor, menu, int(chosen) if str(chosen).isdigit() else None)
     form = forms.TicketForm(request.POST or None, actor=actor, accounts=menu,
-                            contacts=_contact_menu(actor), assignees=_owners(actor),
+                            contacts=records_selectors.contact_menu(actor), assignees=owner_menu(actor),
                             initial={"account": preset, "channel": Ticket.Channel.PHONE,
                                      "priority": Ticket.Priority.NORMAL})
     if request.method == "POST":
-        ticket = _run_service(form, lambda data: services.ticket_create(actor=actor, data=data))
+        ticket = run_service(form, lambda data: services.ticket_create(actor=actor, data=data))
         if ticket is not None:
             messages.success(request, _("Ticket #%(id)s is opened.") % {"id": ticket.pk})
             return redirect("service:ticket_detail", pk=ticket.pk)
     cancel = reverse("records:account_detail", args=[preset]) if preset.isdigit() else reverse("service:ticket_queue")
-    return _form_page(request, form, title=_("New ticket"), cancel_url=cancel, intake=_intake(request),
+    return form_page(request, form, title=_("New ticket"), cancel_url=cancel, intake=_intake(request),
                       template="service/ticket_form.html")
 
 
@@ -318,12 +320,12 @@ def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_for_write(actor=actor, pk=pk)
     form = forms.TicketForm(request.POST or None, actor=actor, instance=ticket,
                             accounts=_account_menu(actor, ticket.account_id),
-                            contacts=_contact_menu(actor), assignees=_owners(actor),
+                            contacts=records_selectors.contact_menu(actor), assignees=owner_menu(actor),
                             initial=forms.TicketForm.initial_for(ticket))
     if request.method == "POST":
-        saved = _run_service(form, lambda data: services.ticket_update(actor=actor, ticket=ticket, data=data))
+        saved = run_service(form, lambda data: services.ticket_update(actor=actor, ticket=ticket, data=data))
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("service:ticket_detail", pk=ticket.pk)
-    return _form_page(request, form, title=_("Edit ticket #%(id)s") % {"id": ticket.pk},
+    return form_page(request, form, title=_("Edit ticket #%(id)s") % {"id": ticket.pk},
                       cancel_url=reverse("service:ticket_detail", args=[ticket.pk]))

@@ -62,6 +62,7 @@ TENANT_APPS = [
     "core.crypto",
     "core.access",
     "core.audit",
+    "core.auditlog",
     "core.customization",
     "core.overview",
     "core.records",
@@ -203,7 +204,7 @@ else:
 # --- email: always sent by a Celery task ----------------------------------------------------------
 EMAIL_URL = env.get("EMAIL_URL", "console://")
 _email = dj_email_url.parse(EMAIL_URL)
-EMAIL_BACKEND = "guanxi.mail.CeleryEmailBackend"
+EMAIL_BACKEND = "core.web.mail.CeleryEmailBackend"
 GUANXI_DELIVERY_EMAIL_BACKEND = env.get("GUANXI_DELIVERY_EMAIL_BACKEND") or _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email["EMAIL_HOST"]
 EMAIL_PORT = _email["EMAIL_PORT"]

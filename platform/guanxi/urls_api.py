@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from core.access import api as access_api
 from core.activities import api as activities_api
-from core.audit import api as audit_api
+from core.auditlog import api as audit_api
 from core.campaigns import api as campaigns_api
 from core.customization import api as config_api
 from core.leads import api as leads_api

@@ -12,7 +12,7 @@ handler500 = "guanxi.errors.server_error"
 urlpatterns = [
     path("", records_views.home, name="home-root"),
     path("", include("core.users.urls")),
-    path("", include("core.audit.urls")),
+    path("", include("core.auditlog.urls")),
     path("settings/config/", include("core.customization.urls")),
     path("", include("core.records.urls")),
     path("", include("core.leads.urls")),

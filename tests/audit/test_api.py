@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.audit.models import AuditEntry
-from core.audit.selectors import audit_entries
+from core.auditlog.selectors import audit_entries
 from tests.api.test_error_shape import assert_error
 from tests.factories import make_user, owner_of
 

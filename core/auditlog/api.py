@@ -16,10 +16,10 @@ from rest_framework.response import Response
 
 from core.api.base import ScopedGenericAPIView
 from core.api.pagination import CursorPagination
+from core.audit.models import AuditAction
 from core.users.permissions import IsWorkspaceAdmin
 
 from . import selectors
-from .models import AuditAction
 
 
 class AuditEntryOut(serializers.Serializer):

@@ -13,10 +13,10 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import connection
 from django.dispatch import receiver
 
-from core.users.models import User, normalize_email
+from core.audit.models import AuditAction
+from core.audit.services import audit_record
 
-from .models import AuditAction
-from .services import audit_record
+from .models import User, normalize_email
 
 ENTITY_USER = "user"
 

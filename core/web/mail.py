@@ -13,7 +13,7 @@ class CeleryEmailBackend(BaseEmailBackend):
     """Queues each message; the task delivers it with the configured delivery backend."""
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
-        from tenants.tasks import deliver_email
+        from .tasks import deliver_email
 
         for message in email_messages:
             deliver_email.delay(serialize(message))

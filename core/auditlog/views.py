@@ -12,11 +12,11 @@ from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_safe
 
+from core.audit.models import AuditEntry
 from core.users import selectors as user_selectors
 
 from . import selectors
 from .forms import AuditFilterForm
-from .models import AuditEntry
 
 PAGE_SIZE = 50
 

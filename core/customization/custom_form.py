@@ -24,12 +24,12 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from core.customization.compiled import CompiledField
-from core.customization.fieldtypes import MASK, is_empty, localized
 from core.entities.fields import CURRENCIES
 from core.entities.registry import registry
 
-from .forms import join_list, split_list
+from .compiled import CompiledField
+from .fieldtypes import MASK, is_empty, localized
+from .record_form import join_list, split_list
 
 PREFIX = "custom."
 MENU_LIMIT = 500  # records offered in a link field's menu
@@ -289,8 +289,9 @@ def _readonly_input(field: CompiledField, stored: Any, actor) -> forms.Field:
 def add_custom_fields(form: forms.Form, entity: str, *, actor, instance: Any = None) -> None:
     """Add the inputs of `entity`'s custom fields that the actor's role sees, in the configured order."""
     from core.access.scoping import access_of
-    from core.customization.current import current_config
-    from core.customization.records import plain
+
+    from .current import current_config
+    from .records import plain
 
     role = access_of(actor).role or ""
     stored_values = plain(getattr(instance, "custom", None)) if instance is not None else {}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.audit.models import AuditAction
 from core.users.models import User
 
-from .models import AuditAction
 from .selectors import AuditFilters, day_end, day_start
 
 

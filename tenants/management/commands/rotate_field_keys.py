@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.crypto.keys import FieldKeyError, key_ring
 from core.crypto.services import DEFAULT_BATCH_SIZE, ColumnRotation, field_keys_rotate
+from tenants.key_rotation import rotation_schemas
 
 
 class Command(BaseCommand):
@@ -37,7 +38,7 @@ class Command(BaseCommand):
                 line += f", {result.pending} still under an old key"
             self.stdout.write(line)
 
-        results = field_keys_rotate(batch_size=batch_size, dry_run=dry_run, on_column=show)
+        results = field_keys_rotate(schemas=rotation_schemas(), batch_size=batch_size, dry_run=dry_run, on_column=show)
         pending = sum(result.pending for result in results)
         if dry_run:
             self.stdout.write(f"Dry run: {pending} value(s) to re-encrypt under key {newest!r}.")

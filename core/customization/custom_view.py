@@ -23,8 +23,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from core.customization.compiled import CompiledField, CompiledFields
-
+from .compiled import CompiledField, CompiledFields
 from .custom_form import PREFIX, link_source
 
 RANGE_TYPES = {"integer", "decimal", "percent", "money", "date", "datetime"}
@@ -33,7 +32,7 @@ TEXT_TYPES = {"text", "long_text", "email", "phone", "url", "tags", "region"}
 
 
 def _fields(entity: str) -> CompiledFields:
-    from core.customization.current import current_config
+    from .current import current_config
 
     return current_config().fields(entity)
 
@@ -45,7 +44,7 @@ def _role(actor) -> str:
 
 
 def _visible(entity: str, custom: Mapping[str, Any] | None, role: str) -> dict[str, Any]:
-    from core.customization.records import custom_out
+    from .records import custom_out
 
     return custom_out(entity, custom, role=role, may_reveal=False)
 
@@ -260,7 +259,7 @@ class CustomList:
         params = self.params(query)
         if not params:
             return qs
-        from core.customization.filtering import apply_custom_filters
+        from .filtering import apply_custom_filters
 
         try:
             return apply_custom_filters(qs, self.entity, params, role=self.role)

@@ -1,0 +1,103 @@
+"""The base of every record form: fields named like a service's field spec keys, plus the custom fields.
+
+Forms only collect input: the service validates and decides. Every field is an optional text input or
+menu named like a key of the service's field spec, so the service sees the same `data` dict the API
+would send, and the form shows the service's errors (with the API's codes) next to their fields.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.entities.fields import CURRENCIES
+
+LIST_SEPARATORS = re.compile(r"[,，;；\n]")
+CURRENCY_CHOICES = [(code, code) for code in ["CNY", *sorted(CURRENCIES - {"CNY"})]]
+DATE = forms.DateInput(attrs={"type": "date"})
+def text_field(spec, name: str, *, widget: forms.Widget | None = None, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(label=spec[name].label, required=False, widget=widget, help_text=help_text)
+def menu_field(spec, name: str, choices) -> forms.CharField:
+    """A menu that still lets the service judge the value (no form-side choice check)."""
+    return forms.CharField(label=spec[name].label, required=False, widget=forms.Select(choices=choices))
+def split_list(text: str) -> list[str]:
+    """"a, b；c" → ["a", "b", "c"]: how list fields (tags, phones, emails) arrive from one text input."""
+    return [part.strip() for part in LIST_SEPARATORS.split(text or "") if part.strip()]
+
+
+def join_list(values: list[str] | None) -> str:
+    return ", ".join(values or [])
+
+
+class RecordForm(forms.Form):
+    """A form whose field names are service spec keys; `service_data()` is the `data` a service takes."""
+
+    list_fields: tuple[str, ...] = ()
+    # form-only inputs that are not service fields
+    extra_fields: tuple[str, ...] = ()
+    # on an update, an empty input keeps the stored value (write-only secrets, numbers that cannot be empty)
+    keep_when_empty: tuple[str, ...] = ()
+    # the customizable entity the form writes: with an `actor`, its custom fields become inputs too
+    entity: str = ""
+
+    def __init__(self, *args, owners: list[tuple[int, str]] | None = None, instance: Any = None, actor: Any = None,
+                 **kwargs):
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+        if "owner" in self.fields:
+            if owners is None:  # this user does not assign records to others: the service sets the owner
+                del self.fields["owner"]
+            else:
+                self.fields["owner"].widget.choices = [("", "—"), *owners]
+        self.custom_inputs: dict[str, Any] = {}
+        if self.entity and actor is not None:
+            from .custom_form import add_custom_fields
+
+            add_custom_fields(self, self.entity, actor=actor, instance=instance)
+
+    @property
+    def custom_sections(self) -> list[dict[str, Any]]:
+        """The custom inputs that have a section, grouped by it (web/form.html shows them as fieldsets)."""
+        from .custom_form import custom_sections
+
+        return custom_sections(self)
+
+    def service_data(self) -> dict[str, Any]:
+        """Create: every filled-in field. Update: only the fields the user changed. Custom fields: `custom`."""
+        from .custom_form import custom_names
+
+        data: dict[str, Any] = {}
+        custom = set(custom_names(self))
+        for name in self.fields:
+            if name in self.extra_fields or name in self.errors or name in custom:
+                continue
+            value = self.cleaned_data.get(name, "")
+            if self.instance is None:
+                if value in ("", None):
+                    continue
+            else:
+                if name not in self.changed_data:
+                    continue
+                if name in self.keep_when_empty and value in ("", None):
+                    continue
+            data[name] = split_list(value) if name in self.list_fields else value
+        if self.custom_inputs:
+            from .custom_form import custom_payload
+
+            custom = custom_payload(self)
+            if custom:
+                data["custom"] = custom
+        return data
+
+
+def search_field() -> forms.CharField:
+    return forms.CharField(label=_("Search"), required=False,
+                           widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, email or phone")}))
+class FilterForm(forms.Form):
+    def __init__(self, *args, owners: list[tuple[int, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        if "owner" in self.fields:
+            self.fields["owner"].choices = [("", _("Anyone")), *[(str(pk), name) for pk, name in owners]]
