@@ -6,6 +6,9 @@ from __future__ import annotations
 import copy
 
 import pytest
+
+from core.audit.models import AuditEntry, FieldChange
+from plugins import hookimpl
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django_tenants.utils import schema_context
@@ -122,6 +125,38 @@ def test_removing_a_stage_that_holds_deals_needs_a_destination(team, deal):
     assert (deal.pipeline, deal.stage) == ("renewals", "due")
     assert list(DealStageChange.objects.filter(deal=deal).values_list("from_stage", "to_stage"))[-1] == (
         "initial_contact", "due")
+    # and the move has the trail of any stage move: field history by stage key, an audit entry, the events
+    history = dict(FieldChange.objects.filter(entity="deal", record_id=deal.pk, actor=team.owner)
+                   .values_list("field", "old_value"))
+    assert {field: (history[field]) for field in ("stage", "pipeline")} == {
+        "stage": "initial_contact", "pipeline": "new_business"}
+    assert FieldChange.objects.get(entity="deal", record_id=deal.pk, field="stage", actor=team.owner).new_value == "due"
+    entry = AuditEntry.objects.get(entity="deal", record_id=deal.pk, action="stage_changed")
+    assert entry.changes["stage"] == ["initial_contact", "due"] and entry.actor_id == team.owner.pk
+    assert deal.version == 2
+
+
+def test_a_configuration_stage_move_announces_each_deal_after_commit(team, deal, django_capture_on_commit_callbacks):
+    from plugins.manager import get_plugin_manager
+
+    heard = []
+
+    class Listener:
+        @hookimpl
+        def guanxi_deal_stage_changed(self, deal_id, from_stage, to_stage, actor_id):
+            heard.append((deal_id, from_stage, to_stage, actor_id))
+
+    listener = Listener()
+    get_plugin_manager().register(listener)
+    try:
+        fewer = gated_document()
+        fewer["pipelines"][0]["stages"] = [s for s in fewer["pipelines"][0]["stages"] if s["key"] != "initial_contact"]
+        with django_capture_on_commit_callbacks(execute=True):
+            config.config_save(actor=team.owner, document=fewer, base_version=1,
+                               moves={"new_business.initial_contact": "renewals.due"})
+    finally:
+        get_plugin_manager().unregister(listener)
+    assert heard == [(deal.pk, "initial_contact", "due", team.owner.pk)]
 
 
 def test_the_board_shows_one_pipeline_at_a_time(team, deal, alpha):
