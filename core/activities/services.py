@@ -201,22 +201,21 @@ def activity_create(*, actor: User, data: dict[str, Any]) -> Activity:
     return save_record(actor=actor, entity="activity", instance=instance, cleaned=cleaned, creating=True)
 
 
-def activity_update(*, actor: User, activity: Activity, data: dict[str, Any]) -> Activity:
+def activity_update(*, actor: User, activity: Activity | int, data: dict[str, Any],
+                    version: int | None = None) -> Activity:
     """Change an activity the actor may change (visible but not changeable: 403; hidden: 404)."""
-    activity = selectors.activity_for_write(actor=actor, pk=activity.pk)
     cleaned = clean_fields(ACTIVITY_FIELDS, data, partial=True)
     if "occurred_at" in cleaned and cleaned["occurred_at"] is None:
         raise _field_error("occurred_at", _("%(field)s is required.") % {
             "field": str(ACTIVITY_FIELDS["occurred_at"].label)}, "required")
     _resolve_user(actor, cleaned, "author", any_colleague=False)
-    _resolve_links(actor, cleaned, activity)
-    return save_record(actor=actor, entity="activity", instance=activity, cleaned=cleaned, creating=False)
+    return save_record(actor=actor, entity="activity", instance=activity, cleaned=cleaned, version=version,
+                       prepare=lambda locked, values: _resolve_links(actor, values, locked))
 
 
-def activity_delete(*, actor: User, activity: Activity) -> None:
+def activity_delete(*, actor: User, activity: Activity | int, version: int | None = None) -> None:
     """Delete an activity; the audit log keeps that it existed and who removed it."""
-    activity = selectors.activity_for_write(actor=actor, pk=activity.pk)
-    delete_record(actor=actor, entity="activity", instance=activity)
+    delete_record(actor=actor, entity="activity", instance=activity, version=version)
 
 
 # --- tasks ---------------------------------------------------------------------------------------
@@ -244,14 +243,17 @@ def task_create(*, actor: User, data: dict[str, Any]) -> Task:
     return save_record(actor=actor, entity="task", instance=instance, cleaned=cleaned, creating=True)
 
 
-def task_update(*, actor: User, task: Task, data: dict[str, Any]) -> Task:
+def task_update(*, actor: User, task: Task | int, data: dict[str, Any], version: int | None = None) -> Task:
     """Change a task; `done` and a new `remind_at` also set `done_at` / re-arm the reminder."""
-    task = selectors.task_for_write(actor=actor, pk=task.pk)
     cleaned = clean_fields(TASK_FIELDS, data, partial=True)
     _resolve_user(actor, cleaned, "assignee", any_colleague=True)
-    _resolve_links(actor, cleaned, task)
-    _task_state(cleaned, task)
-    return save_record(actor=actor, entity="task", instance=task, cleaned=cleaned, creating=False)
+
+    def prepare(locked: Task, values: dict[str, Any]) -> None:
+        _resolve_links(actor, values, locked)
+        _task_state(values, locked)
+
+    return save_record(actor=actor, entity="task", instance=task, cleaned=cleaned, version=version,
+                       prepare=prepare)
 
 
 def task_complete(*, actor: User, task: Task) -> Task:
@@ -259,10 +261,9 @@ def task_complete(*, actor: User, task: Task) -> Task:
     return task_update(actor=actor, task=task, data={"done": True})
 
 
-def task_delete(*, actor: User, task: Task) -> None:
+def task_delete(*, actor: User, task: Task | int, version: int | None = None) -> None:
     """Delete a task the actor may change; audited like every record deletion."""
-    task = selectors.task_for_write(actor=actor, pk=task.pk)
-    delete_record(actor=actor, entity="task", instance=task)
+    delete_record(actor=actor, entity="task", instance=task, version=version)
 
 
 # --- reminders -----------------------------------------------------------------------------------

@@ -17,15 +17,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.access.scoping import access_of, access_record, require
-from core.audit.services import audit_record
-from core.entities.events import emit
 from core.entities.fields import clean
 from core.entities.search import record_tokens
+from core.entities.trail import record_trail
 from core.leads.selectors import leads
 from core.records import selectors as records_selectors
 from core.records.services import resolve_owner
 from core.users.models import User
-from core.writepath.save import delete_record, save_record
+from core.writepath.save import delete_record, lock_record, save_record
 
 from . import selectors
 from .fields import CAMPAIGN_FIELDS
@@ -71,19 +70,17 @@ def campaign_create(*, actor: User, data: dict[str, Any]) -> Campaign:
                        before_save=_campaign_tokens)
 
 
-def campaign_update(*, actor: User, campaign: Campaign, data: dict[str, Any]) -> Campaign:
-    campaign = selectors.campaign_for_write(actor=actor, pk=campaign.pk)
+def campaign_update(*, actor: User, campaign: Campaign | int, data: dict[str, Any],
+                    version: int | None = None) -> Campaign:
     cleaned = clean(CAMPAIGN_FIELDS, data, partial=True)
-    _check(cleaned, campaign)
     resolve_owner(actor, cleaned)
-    return save_record(actor=actor, entity="campaign", instance=campaign, cleaned=cleaned, creating=False,
-                       before_save=_campaign_tokens)
+    return save_record(actor=actor, entity="campaign", instance=campaign, cleaned=cleaned, version=version,
+                       prepare=lambda locked, values: _check(values, locked), before_save=_campaign_tokens)
 
 
-def campaign_delete(*, actor: User, campaign: Campaign) -> None:
+def campaign_delete(*, actor: User, campaign: Campaign | int, version: int | None = None) -> None:
     """Delete a campaign with its member list and deal attributions (the leads, contacts and deals stay)."""
-    campaign = selectors.campaign_for_write(actor=actor, pk=campaign.pk)
-    delete_record(actor=actor, entity="campaign", instance=campaign)
+    delete_record(actor=actor, entity="campaign", instance=campaign, version=version)
 
 
 def _ids(field: str, values: Iterable[Any], errors: dict[str, list[ValidationError]]) -> list[int]:
@@ -120,10 +117,8 @@ def _visible_people(actor: User, lead_ids: Iterable[Any], contact_ids: Iterable[
 
 
 def _members_changed(actor: User, campaign: Campaign, change: tuple[Any, Any]) -> None:
-    audit_record(actor=actor, action="update", entity="campaign", record=campaign, record_label=str(campaign),
-                 fields=["members"], changes={"members": change})
-    emit("guanxi_record_saved", entity="campaign", record_id=campaign.pk, action="update", fields=["members"],
-         actor_id=actor.pk)
+    record_trail(actor=actor, entity="campaign", record_id=campaign.pk, label=str(campaign), action="update",
+                 changes={"members": change})
 
 
 def campaign_add_members(
@@ -133,10 +128,9 @@ def campaign_add_members(
 
     Returns the ids actually added: {"leads": [...], "contacts": [...]}.
     """
-    campaign = selectors.campaign_for_write(actor=actor, pk=campaign.pk)
     lead_ids, contact_ids = _visible_people(actor, lead_ids, contact_ids)
     with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)  # serializes member changes
+        campaign = lock_record(actor=actor, entity="campaign", instance=campaign)  # serializes member changes
         present = CampaignMember.objects.filter(campaign=campaign)
         known_leads = set(present.filter(lead_id__in=lead_ids).values_list("lead_id", flat=True))
         known_contacts = set(present.filter(contact_id__in=contact_ids).values_list("contact_id", flat=True))
@@ -157,10 +151,9 @@ def campaign_remove_members(
 
     Returns the ids actually removed: {"leads": [...], "contacts": [...]}.
     """
-    campaign = selectors.campaign_for_write(actor=actor, pk=campaign.pk)
     lead_ids, contact_ids = _visible_people(actor, lead_ids, contact_ids)
     with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign = lock_record(actor=actor, entity="campaign", instance=campaign)
         present = CampaignMember.objects.filter(campaign=campaign)
         removed = {
             "leads": sorted(present.filter(lead_id__in=lead_ids).values_list("lead_id", flat=True)),
@@ -178,7 +171,7 @@ def campaign_attribute_deal(*, actor: User, campaign: Campaign, deal_id: Any) ->
 
     The deal must be in the campaign's currency: amounts in different currencies do not add up.
     """
-    campaign = selectors.campaign_for_write(actor=actor, pk=campaign.pk)
+    campaign = selectors.campaign_for_write(actor=actor, pk=getattr(campaign, "pk", campaign))
     deal = access_record(records_selectors.deals(actor=actor), deal_id, "deal")
     if deal.currency != campaign.currency:
         raise _field_error("deal", _("The deal is in %(deal)s but the campaign in %(campaign)s; attribute deals "
@@ -186,11 +179,10 @@ def campaign_attribute_deal(*, actor: User, campaign: Campaign, deal_id: Any) ->
                                                                       "campaign": campaign.currency},
                            "currency_mismatch")
     with transaction.atomic():
+        campaign = lock_record(actor=actor, entity="campaign", instance=campaign)
         link, created = CampaignDeal.objects.get_or_create(campaign=campaign, deal=deal,
                                                            defaults={"attributed_by": actor})
         if created:
-            audit_record(actor=actor, action="update", entity="campaign", record=campaign,
-                         record_label=str(campaign), fields=["deals"], changes={"deals": (None, deal.pk)})
-            emit("guanxi_record_saved", entity="campaign", record_id=campaign.pk, action="update", fields=["deals"],
-                 actor_id=actor.pk)
+            record_trail(actor=actor, entity="campaign", record_id=campaign.pk, label=str(campaign),
+                         action="update", changes={"deals": (None, deal.pk)})
     return link, created

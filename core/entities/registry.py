@@ -57,9 +57,16 @@ class EntityType:
     successor: Callable[..., Model | None] | None = None
     # deals: move every record of one stage to another in bulk (a configuration change removing a stage)
     stage_mover: Callable[..., int] | None = None
+    # the built-in fields a role may read (None: all); what a role cannot read it cannot write, filter,
+    # sort or search by either, and its history never shows it
+    field_access: Callable[[Access], frozenset[str] | None] | None = None
 
     def title(self, record: Model) -> str:
         return str(getattr(record, self.title_field, "") or f"#{record.pk}")
+
+    def readable_fields(self, access: Access) -> frozenset[str] | None:
+        """The built-in fields `access` may read, or None when it may read every one."""
+        return self.field_access(access) if self.field_access else None
 
     def open_queryset(self, *, actor: Any) -> QuerySet:
         return (self.openable or self.read)(actor=actor)

@@ -13,23 +13,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access.scoping import access_of, require
 from core.api.errors import Conflict
-from core.audit.services import audit_record, history_record
-from core.entities.events import emit
 from core.entities.fields import clean
 from core.entities.search import record_tokens
 from core.records import selectors as records_selectors
 from core.records.models import Account
 from core.records.services import account_create, contact_create, deal_create, resolve_owner
 from core.users.models import User
-from core.writepath.save import delete_record, save_record
+from core.writepath.save import delete_record, lock_record, save_record
 
-from . import selectors
 from .fields import CONVERT_FIELDS, LEAD_FIELDS
 from .models import Lead
 
@@ -72,16 +68,18 @@ def lead_create(*, actor: User, data: dict[str, Any]) -> Lead:
                        before_save=_lead_tokens)
 
 
-def lead_update(*, actor: User, lead: Lead, data: dict[str, Any]) -> Lead:
+def lead_update(*, actor: User, lead: Lead | int, data: dict[str, Any], version: int | None = None) -> Lead:
     """Change a lead. A converted lead is history: it refuses changes (409) rather than drift from its account."""
-    lead = selectors.lead_for_write(actor=actor, pk=lead.pk)
-    if lead.converted_at is not None:
-        raise _already_converted()
     cleaned = clean(LEAD_FIELDS, data, partial=True)
-    _check_status(cleaned, lead)
     resolve_owner(actor, cleaned)
-    return save_record(actor=actor, entity="lead", instance=lead, cleaned=cleaned, creating=False,
-                       before_save=_lead_tokens)
+
+    def prepare(locked: Lead, values: dict[str, Any]) -> None:
+        if locked.converted_at is not None:
+            raise _already_converted()
+        _check_status(values, locked)
+
+    return save_record(actor=actor, entity="lead", instance=lead, cleaned=cleaned, version=version,
+                       prepare=prepare, before_save=_lead_tokens)
 
 
 def lead_qualify(*, actor: User, lead: Lead) -> Lead:
@@ -95,9 +93,8 @@ def lead_disqualify(*, actor: User, lead: Lead, reason: str) -> Lead:
                                                      "disqualified_reason": reason})
 
 
-def lead_delete(*, actor: User, lead: Lead) -> None:
-    lead = selectors.lead_for_write(actor=actor, pk=lead.pk)
-    delete_record(actor=actor, entity="lead", instance=lead)
+def lead_delete(*, actor: User, lead: Lead | int, version: int | None = None) -> None:
+    delete_record(actor=actor, entity="lead", instance=lead, version=version)
 
 
 def _owner_for_conversion(actor: User, lead: Lead) -> int:
@@ -127,13 +124,9 @@ def lead_convert(
     if (options.get("deal_name") or options.get("amount") is not None) and not options.get("create_deal"):
         # a deal name or amount without create_deal would be silently dropped: the caller meant a deal
         options["create_deal"] = True
-    lead = selectors.lead_for_write(actor=actor, pk=lead.pk)
-    write_scope = selectors.leads_q(access_of(actor), write=True)
     with transaction.atomic():
         # the row lock serializes racing conversions; the second one reads the first one's converted_at
-        locked = Lead.objects.select_for_update().filter(write_scope, pk=lead.pk).first()
-        if locked is None:  # deleted or reassigned away while we were not holding the lock
-            raise Http404(_("Not found."))
+        locked = lock_record(actor=actor, entity="lead", instance=lead)
         if locked.converted_at is not None:
             raise _already_converted()
         if locked.status != Lead.Status.QUALIFIED:
@@ -162,17 +155,6 @@ def lead_convert(
             if options["amount"] is not None:
                 deal_data["amount"] = options["amount"]
             deal = deal_create(actor=actor, data=deal_data)
-        locked.converted_account = account
-        locked.converted_contact = contact
-        locked.converted_deal = deal
-        locked.converted_at = timezone.now()
-        locked.save(update_fields=["converted_account", "converted_contact", "converted_deal", "converted_at",
-                                   "updated_at"])
-        changes = {"converted_account": (None, account.pk), "converted_contact": (None, contact.pk),
-                   "converted_deal": (None, deal.pk if deal else None), "converted_at": (None, locked.converted_at)}
-        history_record(actor=actor, entity="lead", record_id=locked.pk, changes=changes)
-        audit_record(actor=actor, action="convert", entity="lead", record=locked, record_label=str(locked),
-                     changes=changes)
-    emit("guanxi_record_saved", entity="lead", record_id=locked.pk, action="convert", fields=sorted(changes),
-         actor_id=actor.pk)
-    return locked
+        return save_record(actor=actor, entity="lead", instance=locked, checked=True, action="convert", cleaned={
+            "converted_account_id": account.pk, "converted_contact_id": contact.pk,
+            "converted_deal_id": deal.pk if deal else None, "converted_at": timezone.now()})

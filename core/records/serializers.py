@@ -13,6 +13,7 @@ from core.users.roles import Role
 
 from .models import Account, Contact, Deal, DealLineItem, Product
 
+CONTACT_DETAILS = frozenset({"phones", "emails", "wechat_id"})  # hidden from roles without contact details
 FINANCE_ACCOUNT_FIELDS = ("id", "name", "kind", "level", "status", "billing_name", "tax_number", "bank_account",
                           "owner", "created_at", "updated_at")
 
@@ -66,7 +67,7 @@ def contact_out(contact: Contact, access: Access) -> dict[str, Any]:
         "updated_at": contact.updated_at,
     }
     if not access.sees_contact_details():
-        for key in ("phones", "emails", "wechat_id"):
+        for key in CONTACT_DETAILS:
             data.pop(key)
     return data
 

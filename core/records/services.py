@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access.scoping import access_of, not_allowed, require
+from core.access.scoping import access_of, require
 from core.api.errors import Conflict
 from core.audit.services import audit_record
 from core.customization.pipelines import default_pipeline, get_pipeline
@@ -24,8 +24,9 @@ from core.entities.fields import clean
 from core.entities.normalize import company_key
 from core.entities.registry import registry
 from core.entities.search import record_tokens
+from core.entities.trail import record_trail
 from core.users.models import User
-from core.writepath.save import delete_record, save_record
+from core.writepath.save import delete_record, lock_record, save_record
 
 from . import selectors
 from .fields import ACCOUNT_FIELDS, CONTACT_FIELDS, DEAL_FIELDS, PRODUCT_FIELDS
@@ -60,83 +61,74 @@ def _account_tokens(account: Account) -> None:
 
 
 def account_create(*, actor: User, data: dict[str, Any]) -> Account:
-    access = access_of(actor)
-    require(access.can_write())
+    require(access_of(actor).can_write())
     cleaned = clean(ACCOUNT_FIELDS, data, partial=False)
-    if cleaned.get("level") and cleaned["level"] not in Account.Level.values:
-        raise _field_error("level", _("Level must be A, B or C."), "invalid_choice")
+    _check_level(cleaned)
     cleaned.setdefault("owner", actor.pk)
     resolve_owner(actor, cleaned)
     return save_record(actor=actor, entity="account", instance=Account(), cleaned=cleaned, creating=True,
                        before_save=_account_tokens)
 
 
-def account_update(*, actor: User, account: Account, data: dict[str, Any]) -> Account:
-    account = selectors.account_for_write(actor=actor, pk=account.pk)
+def account_update(*, actor: User, account: Account | int, data: dict[str, Any],
+                   version: int | None = None) -> Account:
+    """Change an account; only the fields in `data` are written (a stale `version` is refused)."""
     cleaned = clean(ACCOUNT_FIELDS, data, partial=True)
-    if cleaned.get("level") and cleaned["level"] not in Account.Level.values:
-        raise _field_error("level", _("Level must be A, B or C."), "invalid_choice")
+    _check_level(cleaned)
     resolve_owner(actor, cleaned)
-    return save_record(actor=actor, entity="account", instance=account, cleaned=cleaned, creating=False,
+    return save_record(actor=actor, entity="account", instance=account, cleaned=cleaned, version=version,
                        before_save=_account_tokens)
 
 
-def account_delete(*, actor: User, account: Account) -> None:
-    account = selectors.account_for_write(actor=actor, pk=account.pk)
-    delete_record(actor=actor, entity="account", instance=account)
+def _check_level(cleaned: dict[str, Any]) -> None:
+    if cleaned.get("level") and cleaned["level"] not in Account.Level.values:
+        raise _field_error("level", _("Level must be A, B or C."), "invalid_choice")
 
 
-def account_claim(*, actor: User, account: Account) -> Account:
-    """Take an unowned account from the public pool, within the per-user limit."""
+def account_delete(*, actor: User, account: Account | int, version: int | None = None) -> None:
+    delete_record(actor=actor, entity="account", instance=account, version=version)
+
+
+def account_claim(*, actor: User, account: Account | int) -> Account:
+    """Take an unowned account from the public pool, within the per-user limit.
+
+    The row lock makes concurrent claims of one account end with exactly one owner; the loser gets 409.
+    """
     require(access_of(actor).can_write())
-    with transaction.atomic():
-        locked = Account.objects.select_for_update().filter(pk=account.pk, merged_into__isnull=True).first()
-        if locked is None:
-            raise not_allowed()
+
+    def prepare(locked: Account, cleaned: dict[str, Any]) -> None:
         if locked.owner_id is not None:
             raise Conflict(_("Someone else has already claimed this account."), code="already_claimed")
         owned = Account.objects.filter(owner=actor, merged_into__isnull=True).count()
         if owned >= settings.GUANXI_POOL_LIMIT:
             raise Conflict(_("You already own %(n)d accounts, the limit. Release some to the pool first.")
                            % {"n": owned}, code="pool_limit")
-        locked.owner = actor
-        locked.save(update_fields=["owner", "updated_at"])
-        audit_record(actor=actor, action="claim", entity="account", record=locked, record_label=str(locked),
-                     fields=["owner"], changes={"owner": [None, actor.pk]})
-        from core.audit.services import history_record
 
-        history_record(actor=actor, entity="account", record_id=locked.pk, changes={"owner": (None, actor.pk)})
-    emit("guanxi_record_saved", entity="account", record_id=locked.pk, action="claim", fields=["owner"],
-         actor_id=actor.pk)
-    return locked
+    # a claim reaches the pool as well as the actor's own accounts; the owner is checked under the lock
+    return save_record(actor=actor, entity="account", instance=account, cleaned={"owner_id": actor.pk},
+                       prepare=prepare, checked=True, action="claim",
+                       scope=selectors.openable_accounts(actor=actor))
 
 
-def account_release(*, actor: User, account: Account) -> Account:
-    """Give an account back to the public pool."""
-    account = selectors.account_for_write(actor=actor, pk=account.pk)
-    if account.owner_id is None:
-        return account
-    with transaction.atomic():
-        previous = account.owner_id
-        account.owner = None
-        account.save(update_fields=["owner", "updated_at"])
-        audit_record(actor=actor, action="release", entity="account", record=account, record_label=str(account),
-                     fields=["owner"], changes={"owner": [previous, None]})
-        from core.audit.services import history_record
-
-        history_record(actor=actor, entity="account", record_id=account.pk, changes={"owner": (previous, None)})
-    emit("guanxi_record_saved", entity="account", record_id=account.pk, action="release", fields=["owner"],
-         actor_id=actor.pk)
-    return account
+def account_release(*, actor: User, account: Account | int) -> Account:
+    """Give an account back to the public pool (nothing happens when it is in the pool already)."""
+    return save_record(actor=actor, entity="account", instance=account, cleaned={"owner_id": None},
+                       checked=True, action="release")
 
 
-def account_share(*, actor: User, account: Account, user: User, access: str) -> AccountShare:
-    account = selectors.account_for_write(actor=actor, pk=account.pk)
+def account_share(*, actor: User, account: Account | int, user: User, access: str) -> AccountShare:
+    """Give a colleague read or read-and-write access to an account (its team-member list)."""
     if access not in AccountShare.Level.values:
         raise _field_error("access", _("Access must be read or write."), "invalid_choice")
-    share, _created = AccountShare.objects.update_or_create(account=account, user=user, defaults={"access": access})
-    audit_record(actor=actor, action="update", entity="account", record=account, record_label=str(account),
-                 fields=["shares"], changes={"shares": [None, {"user": user.pk, "access": access}]})
+    with transaction.atomic():
+        locked = lock_record(actor=actor, entity="account", instance=account)
+        previous = AccountShare.objects.filter(account=locked, user=user).values_list("access", flat=True).first()
+        share, _created = AccountShare.objects.update_or_create(account=locked, user=user,
+                                                                defaults={"access": access})
+        if previous != access:
+            record_trail(actor=actor, entity="account", record_id=locked.pk, label=str(locked), action="update",
+                         changes={"shares": ({"user": user.pk, "access": previous} if previous else None,
+                                             {"user": user.pk, "access": access})})
     return share
 
 
@@ -149,7 +141,7 @@ def accounts_reassign(*, actor: User, account_ids: list[int], owner_id: int | No
     with transaction.atomic():
         for account_id in dict.fromkeys(account_ids):
             account = selectors.account_for_write(actor=actor, pk=account_id, field="ids")
-            account_update(actor=actor, account=account, data={"owner": owner_id})
+            account_update(actor=actor, account=account, data={"owner": owner_id})  # one write path each
     return len(set(account_ids))
 
 
@@ -159,61 +151,77 @@ def records_export(*, actor: User, entity: str, count: int, filters: dict[str, s
                  changes={"filters": (None, filters), "rows": (None, count)})
 
 
-MERGEABLE_ACCOUNT_FIELDS = [f for f in ACCOUNT_FIELDS if f != "owner"] + ["owner"]
+def _merge(*, actor: User, entity: str, survivor, other, choices: dict[str, str] | None, list_fields: tuple[str, ...],
+           refresh: Callable[[Any], None]):
+    """The steps every merge shares: checks, row locks, chosen values, related rows moved, a trail on both.
 
-
-def _merge(*, actor: User, entity: str, survivor, other, choices: dict[str, str] | None, mergeable: list[str],
-           list_fields: tuple[str, ...], refresh: Callable[[Any], None]):
-    """The steps every merge shares: checks, row locks, chosen values, related rows moved, audit on both.
-
-    `choices` maps a field to "survivor" or "other" (default: survivor's value, else other's if empty);
-    list fields are united unless chosen. The merged record stays as a pointer (`merged_into`), so
-    its old id still finds the survivor.
+    Every built-in field and every custom field (`custom.<key>`) can be chosen: `choices` maps it to
+    "survivor" or "other"; by default the survivor's value wins unless it is empty. List fields are
+    united unless chosen. The survivor is written through the one write path (its custom values
+    validated like any other save); the merged record stays as a pointer (`merged_into`), so its old id
+    still finds the survivor. What hangs under the merged record moves through the movers other apps
+    register (`registry.on_merge`), each moved row with its own trail.
     """
+    from core.customization.current import current_config
+    from core.customization.records import plain
+
     require(access_of(actor).full)
     if survivor.pk == other.pk:
         raise _field_error("other", _("Choose two different records to merge."), "same_record")
+    kind = registry.get(entity)
+    builtin = [name for name, spec in kind.fields.items() if spec.kind != "custom"]
+    custom_fields = current_config().fields(entity)
     choices = choices or {}
     for field, side in choices.items():
-        if field not in mergeable or side not in ("survivor", "other"):
+        known = field in builtin or (field.startswith("custom.") and custom_fields.get(field[7:], archived=True))
+        if not known or side not in ("survivor", "other"):
             raise _field_error(f"choices.{field}", _("Choose “survivor” or “other” for each field."), "invalid_choice")
-    model = type(survivor)
+    model = kind.model
     with transaction.atomic():
-        survivor = model.objects.select_for_update().get(pk=survivor.pk, merged_into__isnull=True)
-        other = model.objects.select_for_update().get(pk=other.pk, merged_into__isnull=True)
+        # both rows locked in one order, so two merges of the same pair cannot deadlock
+        locked = {row.pk: row for row in model.objects.select_for_update().filter(
+            pk__in=[survivor.pk, other.pk], merged_into__isnull=True).order_by("pk")}
+        if len(locked) != 2:
+            raise Conflict(_("One of these records was merged or deleted meanwhile; reload and try again."),
+                           code="merged_meanwhile")
+        survivor, other = locked[survivor.pk], locked[other.pk]
         values: dict[str, Any] = {}
-        for field in mergeable:
-            attr = "owner_id" if field == "owner" else field
+        for field in builtin:
+            attr = model._meta.get_field(field).attname
             mine, theirs = getattr(survivor, attr), getattr(other, attr)
+            if field in list_fields and field not in choices:
+                united = list(dict.fromkeys([*mine, *theirs]))
+                if united != mine:
+                    values[attr] = united
+                continue
             side = choices.get(field) or ("survivor" if mine not in (None, "", []) else "other")
-            values[attr] = theirs if side == "other" else mine
-        for field in list_fields:
-            if field not in choices:
-                values[field] = list(dict.fromkeys([*getattr(survivor, field), *getattr(other, field)]))
+            if side == "other" and theirs != mine:
+                values[attr] = theirs
+        mine_custom, theirs_custom = plain(survivor.custom), plain(other.custom)
+        custom: dict[str, Any] = {}
+        for key in sorted(set(mine_custom) | set(theirs_custom)):
+            side = choices.get(f"custom.{key}") or ("survivor" if mine_custom.get(key) not in (None, "", [])
+                                                    else "other")
+            chosen = theirs_custom.get(key) if side == "other" else mine_custom.get(key)
+            if chosen != mine_custom.get(key):
+                custom[key] = chosen if chosen is not None else ""
+        if custom:
+            values["custom"] = custom
         moved: dict[str, int] = {}
         for mover in registry.merge_movers(entity):
             moved.update(mover(actor=actor, from_record=other, to_record=survivor))
-        for attr, value in values.items():
-            setattr(survivor, attr, value)
-        refresh(survivor)
-        survivor.save()
-        other.merged_into = survivor
-        other.owner = None
-        other.save(update_fields=["merged_into", "owner", "updated_at"])
-        audit_record(actor=actor, action="merge", entity=entity, record=survivor, record_label=str(survivor),
-                     fields=sorted(values), changes={"merged_from": (None, other.pk), "moved": (None, moved)})
-        audit_record(actor=actor, action="merge", entity=entity, record=other, record_label=str(other),
-                     fields=["merged_into"], changes={"merged_into": (None, survivor.pk)})
-    emit("guanxi_record_saved", entity=entity, record_id=survivor.pk, action="merge", fields=sorted(values),
-         actor_id=actor.pk)
+        survivor = save_record(actor=actor, entity=entity, instance=survivor, cleaned=values, checked=True,
+                               before_save=refresh, action="merge",
+                               notes={"merged_from": (None, other.pk), "moved": (None, moved)})
+        save_record(actor=actor, entity=entity, instance=other, cleaned={"merged_into_id": survivor.pk, "owner_id": None},
+                    checked=True, action="merge")
     return survivor
 
 
 def account_merge(*, actor: User, survivor: Account, other: Account, choices: dict[str, str] | None = None) -> Account:
     """Merge account `other` into `survivor`; contacts, deals, shares and every related record move."""
     return _merge(actor=actor, entity="account", survivor=survivor, other=other, choices=choices,
-                  mergeable=MERGEABLE_ACCOUNT_FIELDS, list_fields=("tags", "emails", "phones"),
-                  refresh=_account_tokens)
+                  list_fields=("tags", "emails", "phones"), refresh=_account_tokens)
 
 
 # --- contacts ------------------------------------------------------------------------------------
@@ -240,33 +248,29 @@ def contact_create(*, actor: User, data: dict[str, Any]) -> Contact:
                        before_save=_contact_tokens)
 
 
-def contact_update(*, actor: User, contact: Contact, data: dict[str, Any]) -> Contact:
-    contact = selectors.contact_for_write(actor=actor, pk=contact.pk)
+def contact_update(*, actor: User, contact: Contact | int, data: dict[str, Any],
+                   version: int | None = None) -> Contact:
     cleaned = clean(CONTACT_FIELDS, data, partial=True)
     resolve_owner(actor, cleaned)
     _contact_links(actor, cleaned)
-    return save_record(actor=actor, entity="contact", instance=contact, cleaned=cleaned, creating=False,
+    return save_record(actor=actor, entity="contact", instance=contact, cleaned=cleaned, version=version,
                        before_save=_contact_tokens)
 
 
-def contact_delete(*, actor: User, contact: Contact) -> None:
-    contact = selectors.contact_for_write(actor=actor, pk=contact.pk)
-    delete_record(actor=actor, entity="contact", instance=contact)
-
-
-MERGEABLE_CONTACT_FIELDS = [f for f in CONTACT_FIELDS if f not in ("owner", "account")] + ["owner"]
+def contact_delete(*, actor: User, contact: Contact | int, version: int | None = None) -> None:
+    delete_record(actor=actor, entity="contact", instance=contact, version=version)
 
 
 def contact_merge(*, actor: User, survivor: Contact, other: Contact, choices: dict[str, str] | None = None) -> Contact:
     """Merge contact `other` into `survivor`; deals, activities, tickets and memberships move."""
     return _merge(actor=actor, entity="contact", survivor=survivor, other=other, choices=choices,
-                  mergeable=MERGEABLE_CONTACT_FIELDS, list_fields=("emails", "phones"),
-                  refresh=_contact_tokens)
+                  list_fields=("emails", "phones"), refresh=_contact_tokens)
 
 
 # --- deals ---------------------------------------------------------------------------------------
 
 def _deal_links(actor: User, cleaned: dict[str, Any], deal: Deal | None) -> None:
+    """The account is one the actor may change; the contact one of its people the actor may see."""
     if "account" in cleaned:
         account = selectors.account_for_write(actor=actor, pk=cleaned.pop("account"), field="account")
         cleaned["account_id"] = account.pk
@@ -274,12 +278,12 @@ def _deal_links(actor: User, cleaned: dict[str, Any], deal: Deal | None) -> None
         contact_id = cleaned.pop("contact")
         if contact_id is not None:
             account_id = cleaned.get("account_id") or (deal.account_id if deal else None)
-            if not Contact.objects.filter(pk=contact_id, account_id=account_id).exists():
+            if not selectors.contacts(actor=actor).filter(pk=contact_id, account_id=account_id).exists():
                 raise _field_error("contact", _("The contact must belong to the deal's account."), "invalid")
         cleaned["contact_id"] = contact_id
 
 
-def _deal_stage(cleaned: dict[str, Any], deal: Deal | None) -> None:
+def _deal_stage(cleaned: dict[str, Any], deal: Deal | None, actor: User | None = None) -> None:
     """Resolve pipeline and stage (config in force) and, when the stage changes, check its gate."""
     if "probability" in cleaned and cleaned["probability"] is None:
         cleaned.pop("probability")  # empty: the stage's probability applies
@@ -298,7 +302,7 @@ def _deal_stage(cleaned: dict[str, Any], deal: Deal | None) -> None:
         raise _field_error("stage", _("Unknown stage “%(key)s” in pipeline %(pipeline)s.") % {
             "key": stage_key, "pipeline": pipeline.label}, "invalid_choice")
     if deal is None or deal.stage != stage.key or changing_pipeline:
-        check_stage_gate(deal, cleaned, pipeline, stage)
+        check_stage_gate(deal, cleaned, pipeline, stage, actor)
         cleaned["stage"] = stage.key
         cleaned["stage_kind"] = stage.kind
         cleaned.setdefault("probability", stage.probability)
@@ -306,7 +310,7 @@ def _deal_stage(cleaned: dict[str, Any], deal: Deal | None) -> None:
         cleaned["closed_at"] = timezone.now() if stage.kind in ("won", "lost") else None
 
 
-def check_stage_gate(deal: Deal | None, cleaned: dict[str, Any], pipeline, stage) -> None:
+def check_stage_gate(deal: Deal | None, cleaned: dict[str, Any], pipeline, stage, actor: User | None = None) -> None:
     """A stage's gate: its required fields filled and its entry condition true — every failure at once.
 
     Values are the deal as it would be after this change (stored values, the change's built-in values and
@@ -343,7 +347,8 @@ def check_stage_gate(deal: Deal | None, cleaned: dict[str, Any], pipeline, stage
     if stage.entry_condition:
         account = None
         if values.get("account") and any(p.startswith("account.") for p in paths(stage.entry_condition)):
-            found = Account.objects.filter(pk=values["account"]).first()
+            # read as the actor sees it: a gate never answers from an account the actor cannot read
+            found = selectors.accounts(actor=actor).filter(pk=values["account"]).first() if actor else None
             account = (builtin_values(found) | {"custom": plain(found.custom)}) if found else None
         if not evaluate(stage.entry_condition, record_resolver(values, account)):
             errors.setdefault("stage", []).append(ValidationError(
@@ -364,31 +369,39 @@ def deal_create(*, actor: User, data: dict[str, Any]) -> Deal:
     cleaned.setdefault("owner", actor.pk)
     resolve_owner(actor, cleaned)
     _deal_links(actor, cleaned, None)
-    _deal_stage(cleaned, None)
-    with transaction.atomic():  # the deal and its first stage entry exist together or not at all
-        deal = save_record(actor=actor, entity="deal", instance=Deal(), cleaned=cleaned, creating=True,
-                           before_save=_deal_tokens)
-        DealStageChange.objects.create(deal=deal, from_stage="", to_stage=deal.stage, actor=actor)
-    return deal
+    _deal_stage(cleaned, None, actor)
+    # the deal and its first stage entry exist together or not at all
+    return save_record(actor=actor, entity="deal", instance=Deal(), cleaned=cleaned, creating=True,
+                       before_save=_deal_tokens, after_save=lambda deal: DealStageChange.objects.create(
+                           deal=deal, from_stage="", to_stage=deal.stage, actor=actor))
 
 
-def deal_update(*, actor: User, deal: Deal, data: dict[str, Any]) -> Deal:
-    """Change a deal; a stage change in `data` goes through the same checks as `deal_move`."""
-    deal = selectors.deal_for_write(actor=actor, pk=deal.pk)
+def deal_update(*, actor: User, deal: Deal | int, data: dict[str, Any], version: int | None = None) -> Deal:
+    """Change a deal; a stage change in `data` goes through the same checks as `deal_move`.
+
+    Links, the stage and its gate are judged on the locked, current deal (`prepare`), so a gate sees what
+    is stored now, not what the caller read earlier.
+    """
     cleaned = clean(DEAL_FIELDS, data, partial=True)
     resolve_owner(actor, cleaned)
-    _deal_links(actor, cleaned, deal)
-    from_stage = deal.stage
-    _deal_stage(cleaned, deal)
-    with transaction.atomic():
-        deal = save_record(actor=actor, entity="deal", instance=deal, cleaned=cleaned, creating=False,
-                           before_save=_deal_tokens)
-        if deal.stage != from_stage:
-            _record_stage_change(actor=actor, deal=deal, from_stage=from_stage)
-    return deal
+    moved_from: list[str] = []
+
+    def prepare(locked: Deal, values: dict[str, Any]) -> str | None:
+        _deal_links(actor, values, locked)
+        _deal_stage(values, locked, actor)
+        moved_from.append(locked.stage)
+        return "stage_changed" if values.get("stage", locked.stage) != locked.stage else None
+
+    def after_save(saved: Deal) -> None:
+        if saved.stage != moved_from[0]:
+            _record_stage_change(actor=actor, deal=saved, from_stage=moved_from[0])
+
+    return save_record(actor=actor, entity="deal", instance=deal, cleaned=cleaned, version=version,
+                       prepare=prepare, before_save=_deal_tokens, after_save=after_save)
 
 
-def deal_move(*, actor: User, deal: Deal, stage: str, reason: str = "", pipeline: str = "") -> Deal:
+def deal_move(*, actor: User, deal: Deal | int, stage: str, reason: str = "", pipeline: str = "",
+              version: int | None = None) -> Deal:
     """Move a deal to another stage (board drag, form, API, automations — all land here).
 
     With `pipeline`, the deal moves to that pipeline and `stage` names its stage there (explicit mapping).
@@ -399,20 +412,18 @@ def deal_move(*, actor: User, deal: Deal, stage: str, reason: str = "", pipeline
         data["pipeline"] = pipeline
     if reason:
         data["won_lost_reason"] = reason
-    return deal_update(actor=actor, deal=deal, data=data)
+    return deal_update(actor=actor, deal=deal, data=data, version=version)
 
 
 def _record_stage_change(*, actor: User, deal: Deal, from_stage: str) -> None:
+    """The stage history row and the stage event (the field history and audit come with the save)."""
     DealStageChange.objects.create(deal=deal, from_stage=from_stage, to_stage=deal.stage, actor=actor)
-    audit_record(actor=actor, action="stage_changed", entity="deal", record=deal, record_label=str(deal),
-                 fields=["stage"], changes={"stage": [from_stage, deal.stage]})
     emit("guanxi_deal_stage_changed", deal_id=deal.pk, from_stage=from_stage, to_stage=deal.stage,
          actor_id=actor.pk)
 
 
-def deal_delete(*, actor: User, deal: Deal) -> None:
-    deal = selectors.deal_for_write(actor=actor, pk=deal.pk)
-    delete_record(actor=actor, entity="deal", instance=deal)
+def deal_delete(*, actor: User, deal: Deal | int, version: int | None = None) -> None:
+    delete_record(actor=actor, entity="deal", instance=deal, version=version)
 
 
 # --- products ------------------------------------------------------------------------------------
@@ -426,13 +437,13 @@ def product_create(*, actor: User, data: dict[str, Any]) -> Product:
     return save_record(actor=actor, entity="product", instance=Product(), cleaned=cleaned, creating=True)
 
 
-def product_update(*, actor: User, product: Product, data: dict[str, Any]) -> Product:
+def product_update(*, actor: User, product: Product, data: dict[str, Any], version: int | None = None) -> Product:
     require(access_of(actor).full)
     cleaned = clean(PRODUCT_FIELDS, data, partial=True)
     if "sku" in cleaned and Product.objects.filter(sku=cleaned["sku"]).exclude(pk=product.pk).exists():
         raise Conflict(_("A product with this SKU already exists."), code="sku_taken",
                        fields=[{"path": "sku", "code": "sku_taken", "message": _("A product with this SKU already exists.")}])
-    return save_record(actor=actor, entity="product", instance=product, cleaned=cleaned, creating=False)
+    return save_record(actor=actor, entity="product", instance=product, cleaned=cleaned, version=version)
 
 
 # --- reveal --------------------------------------------------------------------------------------

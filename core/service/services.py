@@ -53,12 +53,18 @@ def _ticket_tokens(ticket: Ticket) -> None:
     ticket.search_tokens = record_tokens(texts=[ticket.subject], phones=[])
 
 
-def _link_contact(cleaned: dict[str, Any], ticket: Ticket | None) -> None:
-    """The contact must be one of the ticket's account's people (also after the account changes)."""
+def _link_contact(actor: User, cleaned: dict[str, Any], ticket: Ticket | None) -> None:
+    """The contact must be one of the ticket's account's people (also after the account changes).
+
+    The account is one the actor works tickets on (selectors.account_for_ticket checked it), so its
+    people are the actor's to pick from; any other contact gets the same answer, whoever can see it.
+    """
     account_id = cleaned.get("account_id") or (ticket.account_id if ticket else None)
     if "contact" in cleaned:
         cleaned["contact_id"] = cleaned.pop("contact")
     contact_id = cleaned.get("contact_id", ticket.contact_id if ticket else None)
+    if "contact_id" not in cleaned and "account_id" not in cleaned:
+        return  # neither changes: the stored link stands
     if contact_id is not None and not Contact.objects.filter(pk=contact_id, account_id=account_id,
                                                              merged_into__isnull=True).exists():
         raise _field_error("contact", _("The contact must belong to the ticket's account."), "invalid")
@@ -123,7 +129,7 @@ def ticket_create(*, actor: User, data: dict[str, Any], now: dt.datetime | None 
     cleaned = clean(TICKET_FIELDS, {**TICKET_DEFAULTS, **data}, partial=False)
     account = selectors.account_for_ticket(actor=actor, pk=cleaned.pop("account"))
     cleaned["account_id"] = account.pk
-    _link_contact(cleaned, None)
+    _link_contact(actor, cleaned, None)
     _link_assignee(cleaned, account.pk)
     cleaned["owner_id"] = account.owner_id or actor.pk
     cleaned["status"] = Ticket.Status.NEW
@@ -133,22 +139,35 @@ def ticket_create(*, actor: User, data: dict[str, Any], now: dt.datetime | None 
     return _reloaded(ticket, now)
 
 
-def ticket_update(*, actor: User, ticket: Ticket, data: dict[str, Any], now: dt.datetime | None = None) -> Ticket:
-    """Change a ticket; a status in `data` follows the same table and side effects as the named actions."""
+def ticket_update(*, actor: User, ticket: Ticket | int, data: dict[str, Any], now: dt.datetime | None = None,
+                  version: int | None = None) -> Ticket:
+    """Change a ticket; a status in `data` follows the same table and side effects as the named actions.
+
+    The transition is judged on the locked, current ticket, so two agents acting at once cannot both
+    move it from the status they saw.
+    """
     now = now or timezone.now()
-    ticket = selectors.ticket_for_write(actor=actor, pk=ticket.pk, now=now)
     cleaned = clean(TICKET_UPDATE_FIELDS, data, partial=True)
     if "account" in cleaned:
         cleaned["account_id"] = selectors.account_for_ticket(actor=actor, pk=cleaned.pop("account")).pk
-    _link_contact(cleaned, ticket)
-    _link_assignee(cleaned, cleaned.get("account_id", ticket.account_id))
-    _sla_deadlines(ticket, cleaned)
-    if "status" in cleaned and cleaned["status"] != ticket.status:
-        cleaned.update(_status_change(ticket, cleaned.pop("status"), now))
-    _check_resolution(ticket, cleaned)
-    ticket = save_record(actor=actor, entity="ticket", instance=ticket, cleaned=cleaned, creating=False,
-                         before_save=_ticket_tokens)
-    return _reloaded(ticket, now)
+
+    def prepare(locked: Ticket, values: dict[str, Any]) -> None:
+        _link_contact(actor, values, locked)
+        _link_assignee(values, values.get("account_id", locked.account_id))
+        _sla_deadlines(locked, values)
+        if "status" in values and values["status"] != locked.status:
+            values.update(_status_change(locked, values.pop("status"), now))
+        _check_resolution(locked, values)
+
+    return _saved(actor, ticket, cleaned, now, prepare=prepare, version=version)
+
+
+def _saved(actor: User, ticket: Ticket | int, cleaned: dict[str, Any], now: dt.datetime, *, prepare=None,
+           version: int | None = None, checked: bool = False) -> Ticket:
+    """One change of a ticket through the write path, re-read with its SLA state at `now`."""
+    saved = save_record(actor=actor, entity="ticket", instance=ticket, cleaned=cleaned, prepare=prepare,
+                        version=version, checked=checked, before_save=_ticket_tokens)
+    return _reloaded(saved, now)
 
 
 def intake_lookup(*, actor: User, query: str) -> list:
@@ -168,87 +187,87 @@ def intake_lookup(*, actor: User, query: str) -> list:
     return found
 
 
-def ticket_delete(*, actor: User, ticket: Ticket) -> None:
+def ticket_delete(*, actor: User, ticket: Ticket | int, version: int | None = None) -> None:
     """Only owners and admins delete: a deleted ticket disappears from the SLA and satisfaction figures."""
-    ticket = selectors.ticket_for_write(actor=actor, pk=ticket.pk)
-    require(access_of(actor).full)
-    delete_record(actor=actor, entity="ticket", instance=ticket)
+    # others get the answer the write path gives for a ticket they see but may not delete (or do not see)
+    scope = None if access_of(actor).full else Ticket.objects.none()
+    delete_record(actor=actor, entity="ticket", instance=ticket, version=version, scope=scope)
 
 
 # --- working a ticket ----------------------------------------------------------------------------
 
-def _move(*, actor: User, ticket: Ticket, to: str, now: dt.datetime, extra: dict[str, Any] | None = None) -> Ticket:
-    """Apply one status change to a ticket already fetched for writing."""
-    cleaned = {**(extra or {}), **_status_change(ticket, to, now)}
-    _check_resolution(ticket, cleaned)
-    ticket = save_record(actor=actor, entity="ticket", instance=ticket, cleaned=cleaned, creating=False)
-    return _reloaded(ticket, now)
+def _move(*, actor: User, ticket: Ticket | int, to: str, now: dt.datetime, extra: dict[str, Any] | None = None,
+          check: Any = None) -> Ticket:
+    """One status change, judged on the locked ticket (`check(locked)` may refuse first)."""
+    def prepare(locked: Ticket, values: dict[str, Any]) -> None:
+        if check is not None:
+            check(locked)
+        values.update(_status_change(locked, to, now))
+        _check_resolution(locked, values)
+
+    return _saved(actor, ticket, dict(extra or {}), now, prepare=prepare, checked=True)
 
 
-def ticket_respond(*, actor: User, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
+def ticket_respond(*, actor: User, ticket: Ticket | int, now: dt.datetime | None = None) -> Ticket:
     """An agent answered the customer: the first time stops the response clock, and a new ticket opens.
 
     Answering a resolved or closed ticket is refused: reopen it first, so its clocks stay honest.
     """
     now = now or timezone.now()
-    ticket = selectors.ticket_for_write(actor=actor, pk=ticket.pk, now=now)
-    if ticket.status not in ACTIVE_STATUSES:
-        raise _field_error("status", _("Reopen the ticket before answering it."), "invalid_transition")
-    if ticket.status == Ticket.Status.NEW:
-        return _move(actor=actor, ticket=ticket, to=Ticket.Status.OPEN, now=now)
-    if ticket.first_responded_at is None:
-        ticket = save_record(actor=actor, entity="ticket", instance=ticket, cleaned={"first_responded_at": now},
-                             creating=False)
-    return _reloaded(ticket, now)
+
+    def prepare(locked: Ticket, values: dict[str, Any]) -> None:
+        if locked.status not in ACTIVE_STATUSES:
+            raise _field_error("status", _("Reopen the ticket before answering it."), "invalid_transition")
+        if locked.status == Ticket.Status.NEW:
+            values.update(_status_change(locked, Ticket.Status.OPEN, now))
+        elif locked.first_responded_at is None:
+            values["first_responded_at"] = now
+
+    return _saved(actor, ticket, {}, now, prepare=prepare, checked=True)
 
 
-def ticket_resolve(*, actor: User, ticket: Ticket, resolution: str, now: dt.datetime | None = None) -> Ticket:
+def ticket_resolve(*, actor: User, ticket: Ticket | int, resolution: str, now: dt.datetime | None = None) -> Ticket:
     """Mark the request solved, saying how; the follow-up call is then due within a day (sla.FOLLOW_UP_WITHIN)."""
     now = now or timezone.now()
-    ticket = selectors.ticket_for_write(actor=actor, pk=ticket.pk, now=now)
     cleaned = clean(RESOLVE_FIELDS, {"resolution": resolution}, partial=False)
     return _move(actor=actor, ticket=ticket, to=Ticket.Status.RESOLVED, now=now, extra=cleaned)
 
 
-def ticket_close(*, actor: User, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
+def ticket_close(*, actor: User, ticket: Ticket | int, now: dt.datetime | None = None) -> Ticket:
     """Close a ticket: after its resolution, or directly (a duplicate, spam), which counts as unresolved."""
-    now = now or timezone.now()
-    ticket = selectors.ticket_for_write(actor=actor, pk=ticket.pk, now=now)
-    return _move(actor=actor, ticket=ticket, to=Ticket.Status.CLOSED, now=now)
+    return _move(actor=actor, ticket=ticket, to=Ticket.Status.CLOSED, now=now or timezone.now())
 
 
-def ticket_reopen(*, actor: User, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
+def ticket_reopen(*, actor: User, ticket: Ticket | int, now: dt.datetime | None = None) -> Ticket:
     """Reopen a resolved or closed ticket (only to "open"); its deadlines stay those promised at creation."""
-    now = now or timezone.now()
-    ticket = selectors.ticket_for_write(actor=actor, pk=ticket.pk, now=now)
-    if ticket.status in ACTIVE_STATUSES:
-        raise _field_error("status", _("Only a resolved or closed ticket can be reopened."), "invalid_transition")
-    return _move(actor=actor, ticket=ticket, to=Ticket.Status.OPEN, now=now)
+    def check(locked: Ticket) -> None:
+        if locked.status in ACTIVE_STATUSES:
+            raise _field_error("status", _("Only a resolved or closed ticket can be reopened."), "invalid_transition")
+
+    return _move(actor=actor, ticket=ticket, to=Ticket.Status.OPEN, now=now or timezone.now(), check=check)
 
 
-def ticket_rate(*, actor: User, ticket: Ticket, score: Any, comment: str = "",
+def ticket_rate(*, actor: User, ticket: Ticket | int, score: Any, comment: str = "",
                 now: dt.datetime | None = None) -> Ticket:
     """Record the customer's satisfaction (1 to 5, and a comment), asked once the request is resolved."""
     now = now or timezone.now()
-    ticket = selectors.ticket_for_write(actor=actor, pk=ticket.pk, now=now)
     cleaned = clean(RATE_FIELDS, {"score": score, "comment": comment}, partial=False)
-    if ticket.resolved_at is None:
-        raise _field_error("score", _("Satisfaction can be recorded only after the ticket is resolved."),
-                           "not_resolved")
-    ticket = save_record(actor=actor, entity="ticket", instance=ticket, creating=False, cleaned={
-        "satisfaction": cleaned["score"], "satisfaction_comment": cleaned.get("comment", ""), "rated_at": now})
-    return _reloaded(ticket, now)
+
+    def prepare(locked: Ticket, values: dict[str, Any]) -> None:
+        if locked.resolved_at is None:
+            raise _field_error("score", _("Satisfaction can be recorded only after the ticket is resolved."),
+                               "not_resolved")
+
+    return _saved(actor, ticket, {"satisfaction": cleaned["score"], "satisfaction_comment": cleaned.get("comment", ""),
+                                  "rated_at": now}, now, prepare=prepare, checked=True)
 
 
-def ticket_assign(*, actor: User, ticket: Ticket, assignee: User | int | None,
+def ticket_assign(*, actor: User, ticket: Ticket | int, assignee: User | int | None,
                   now: dt.datetime | None = None) -> Ticket:
     """Hand the ticket to a colleague who works this account's tickets, or to nobody (None)."""
     now = now or timezone.now()
-    ticket = selectors.ticket_for_write(actor=actor, pk=ticket.pk, now=now)
     cleaned = clean(ASSIGN_FIELDS, {"assignee": assignee}, partial=False)
-    _link_assignee(cleaned, ticket.account_id)
-    ticket = save_record(actor=actor, entity="ticket", instance=ticket, cleaned=cleaned, creating=False)
-    return _reloaded(ticket, now)
+    return _saved(actor, ticket, cleaned, now, prepare=lambda locked, values: _link_assignee(values, locked.account_id))
 
 
 # --- the SLA timer -------------------------------------------------------------------------------
