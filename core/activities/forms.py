@@ -69,6 +69,7 @@ class ActivityForm(_Linked):
 
 
 class TaskForm(_Linked):
+    record_entity = "task"
     title = text_field(TASK_FIELDS, "title")
     description = text_field(TASK_FIELDS, "description", widget=forms.Textarea(attrs={"rows": 3}))
     due_at = text_field(TASK_FIELDS, "due_at", widget=DATETIME)

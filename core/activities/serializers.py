@@ -32,7 +32,7 @@ def _links(record: Activity | Task) -> dict[str, int | None]:
 
 def activity_out(activity: Activity, access: Access) -> dict[str, Any]:
     return {
-        "id": activity.pk,
+        "id": activity.pk, "version": activity.version,
         "kind": activity.kind,
         "subject": activity.subject,
         "body": activity.body,
@@ -49,7 +49,7 @@ def activity_out(activity: Activity, access: Access) -> dict[str, Any]:
 
 def task_out(task: Task, access: Access) -> dict[str, Any]:
     return {
-        "id": task.pk,
+        "id": task.pk, "version": task.version,
         "title": task.title,
         "description": task.description,
         "due_at": iso(task.due_at),

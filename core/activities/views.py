@@ -190,7 +190,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_for_write(actor=actor, pk=pk)
     form = _task_form(request, instance=task, initial=forms.TaskForm.initial_for(task))
     if request.method == "POST":
-        saved = run_service(form, lambda data: services.task_update(actor=actor, task=task, data=data))
+        saved = run_service(form, lambda data: services.task_update(actor=actor, task=task, data=data, version=form.version()))
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("activities:my_tasks")
@@ -243,7 +243,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                               accounts=records_selectors.account_menu(actor, activity.account_id), contacts=records_selectors.contact_menu(actor),
                               deals=_deal_menu(actor), initial=forms.ActivityForm.initial_for(activity))
     if request.method == "POST":
-        saved = run_service(form, lambda data: services.activity_update(actor=actor, activity=activity, data=data))
+        saved = run_service(form, lambda data: services.activity_update(actor=actor, activity=activity, data=data, version=form.version()))
         if saved is not None:
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(_activity_done_url(request, saved))

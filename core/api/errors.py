@@ -33,11 +33,13 @@ class ApplicationError(Exception):
     status_code = status.HTTP_400_BAD_REQUEST
     code = "error"
 
-    def __init__(self, message: str, *, code: str | None = None, fields: list[dict] | None = None):
+    def __init__(self, message: str, *, code: str | None = None, fields: list[dict] | None = None,
+                 headers: dict[str, str] | None = None):
         super().__init__(message)
         self.message = message
         self.code = code or self.code
         self.fields = fields or []
+        self.headers = headers or {}
 
 
 class Conflict(ApplicationError):
@@ -123,6 +125,7 @@ _DEFAULT_CODES = {
     405: "method_not_allowed",
     406: "not_acceptable",
     409: "conflict",
+    412: "stale_version",
     415: "unsupported_media_type",
     423: "workspace_read_only",
     429: "throttled",
@@ -132,7 +135,7 @@ _DEFAULT_CODES = {
 def exception_handler(exc: Exception, context: dict) -> Response:
     """DRF's EXCEPTION_HANDLER: every failure, expected or not, leaves in the one shape."""
     if isinstance(exc, ApplicationError):
-        return error_response(exc.status_code, exc.code, exc.message, exc.fields)
+        return error_response(exc.status_code, exc.code, exc.message, exc.fields, headers=exc.headers or None)
     if isinstance(exc, DjangoValidationError):
         return error_response(400, "validation_error", _("Some fields are not valid."), fields_from_django(exc))
     if isinstance(exc, Http404):

@@ -138,6 +138,8 @@ class FieldChange(AppendOnlyModel):
     actor_label = models.CharField(max_length=254, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     request_id = models.CharField(max_length=64, blank=True)
+    # the record's version this change produced: what changed since version N is the rows above N
+    record_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         db_table = "audit_field_change"

@@ -129,7 +129,7 @@ def audit_record(
 
 
 def history_record(
-    *, actor: Actor, entity: str, record_id: int, changes: Changes
+    *, actor: Actor, entity: str, record_id: int, changes: Changes, record_version: int | None = None,
 ) -> list[FieldChange]:
     """Append one FieldChange per changed field (unchanged ones are skipped) in one INSERT."""
     _require_tenant_schema()
@@ -142,7 +142,7 @@ def history_record(
             continue
         rows.append(FieldChange(entity=entity, record_id=record_id, field=field, old_value=old_value,
                                 new_value=new_value, actor=user, actor_label=label, request_id=request_id,
-                                created_at=now))
+                                created_at=now, record_version=record_version))
     return FieldChange.objects.bulk_create(rows) if rows else []
 
 

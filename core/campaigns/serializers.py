@@ -20,7 +20,7 @@ def _money(value: Decimal | None) -> str | None:
 def campaign_out(campaign: Campaign, access: Access) -> dict[str, Any]:
     """Needs a campaign from core.campaigns.selectors.campaigns (the metrics are annotations)."""
     return {
-        "id": campaign.pk,
+        "id": campaign.pk, "version": campaign.version,
         "name": campaign.name,
         "channel": campaign.channel,
         "start_date": campaign.start_date,

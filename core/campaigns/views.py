@@ -91,7 +91,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
                               instance=campaign, initial=forms.CampaignForm.initial_for(campaign))
     if request.method == "POST":
         saved = run_service(form, lambda data: services.campaign_update(actor=actor, campaign=campaign,
-                                                                          data=data))
+                                                                          data=data, version=form.version()))
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("campaigns:campaign_detail", pk=campaign.pk)

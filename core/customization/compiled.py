@@ -136,6 +136,10 @@ class CompiledFields:
         field = self._all.get(key)
         return field.label(language) if field else key
 
+    def all_fields(self) -> tuple[CompiledField, ...]:
+        """Active and archived fields (history and stored values outlive archiving)."""
+        return tuple(self._all.values())
+
     def __iter__(self) -> Iterator[CompiledField]:
         return iter(self.fields)
 

@@ -46,7 +46,13 @@ class RecordForm(forms.Form):
     def __init__(self, *args, owners: list[tuple[int, str]] | None = None, instance: Any = None, actor: Any = None,
                  **kwargs):
         self.instance = instance
+        self.actor = actor
+        self.conflict: list[dict[str, Any]] | None = None
         super().__init__(*args, **kwargs)
+        if instance is not None and getattr(instance, "version", None) is not None:
+            # the version the form was opened at: a save refuses it once someone else saved (shown as a conflict)
+            self.fields["version"] = forms.IntegerField(required=False, widget=forms.HiddenInput,
+                                                        initial=instance.version)
         if "owner" in self.fields:
             if owners is None:  # this user does not assign records to others: the service sets the owner
                 del self.fields["owner"]
@@ -57,6 +63,27 @@ class RecordForm(forms.Form):
             from .custom_form import add_custom_fields
 
             add_custom_fields(self, self.entity, actor=actor, instance=instance)
+
+    def version(self) -> int | None:
+        """The version the user edited (None on a create, or when the page did not send one)."""
+        if "version" not in self.fields or not self.is_bound:
+            return None
+        raw = self.data.get(self.add_prefix("version"), "")
+        return int(raw) if str(raw).isdigit() and len(str(raw)) <= 18 else None
+
+    def show_conflict(self, error: Any) -> None:
+        """Someone saved the record after this form was opened: keep the user's input, list what changed
+        meanwhile (as the user's role may see it), and take the current version, so that saving again
+        deliberately overwrites those changes."""
+        from .conflicts import conflict_rows
+
+        record = error.record
+        entity = self.entity or getattr(self, "record_entity", "")
+        self.conflict = conflict_rows(self.actor, entity, record.pk, self.version() or 0)
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(record.version)
+        self.data = data
+        self.add_error(None, forms.ValidationError(error.message, code=error.code))
 
     @property
     def custom_sections(self) -> list[dict[str, Any]]:
@@ -72,7 +99,7 @@ class RecordForm(forms.Form):
         data: dict[str, Any] = {}
         custom = set(custom_names(self))
         for name in self.fields:
-            if name in self.extra_fields or name in self.errors or name in custom:
+            if name in self.extra_fields or name in self.errors or name in custom or name == "version":
                 continue
             value = self.cleaned_data.get(name, "")
             if self.instance is None:

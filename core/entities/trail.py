@@ -33,17 +33,17 @@ def _masked(entity: str, changes: Changes) -> dict[str, tuple[Any, Any]]:
 
 def record_trail(*, actor: Any, entity: str, record_id: int, label: str, action: str, changes: Changes,
                  history: bool = True, notes: Changes | None = None, event: str = "guanxi_record_saved",
-                 **event_payload: Any) -> dict:
+                 version: int | None = None, **event_payload: Any) -> dict:
     """History (unless `history=False`), one audit entry and the event of one record's change.
 
     `notes` are facts of the change that are no field of the record (what a merge moved): they go into
-    the audit entry, not into the field history. Returns the masked changes, which is what every reader
+    the audit entry, not into the field history; `version` is the record's version after the change. Returns the masked changes, which is what every reader
     of the trail sees.
     """
     masked = _masked(entity, changes)
     shown = {field.removesuffix("_id"): change for field, change in masked.items()}
     if history and shown:
-        history_record(actor=actor, entity=entity, record_id=record_id, changes=shown)
+        history_record(actor=actor, entity=entity, record_id=record_id, changes=shown, record_version=version)
     shown = {**shown, **(notes or {})}
     audit_record(actor=actor, action=action, entity=entity, record_id=record_id, record_label=label,
                  fields=sorted(shown), changes=shown)

@@ -15,7 +15,7 @@ from .models import Lead
 
 def lead_out(lead: Lead, access: Access) -> dict[str, Any]:
     data = {
-        "id": lead.pk,
+        "id": lead.pk, "version": lead.version,
         "company": lead.company,
         "name": lead.name,
         "title": lead.title,

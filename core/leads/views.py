@@ -185,7 +185,7 @@ def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.LeadForm(request.POST or None, actor=actor, owners=assignable_owners(actor), instance=lead,
                           initial=forms.LeadForm.initial_for(lead))
     if request.method == "POST":
-        saved = run_service(form, lambda data: services.lead_update(actor=actor, lead=lead, data=data))
+        saved = run_service(form, lambda data: services.lead_update(actor=actor, lead=lead, data=data, version=form.version()))
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("leads:lead_detail", pk=lead.pk)

@@ -15,6 +15,7 @@ from core.api.base import ScopedGenericAPIView, json_object
 from core.api.filtering import RequestedFiltersBackend
 from core.customization.filtering import CustomOrderingFilter, annotate_for_ordering, apply_custom_filters
 from core.entities.registry import registry
+from core.writepath.versions import etag, parse_if_match
 
 from . import filters, selectors, services
 from . import serializers as out
@@ -91,16 +92,24 @@ class RecordDetailView(ScopedGenericAPIView):
                      record_label=str(record))
         return record
 
+    def answer(self, record) -> Response:
+        """The record, with its version as the ETag (send it back in If-Match to change it safely)."""
+        return Response(self.out(record), headers={"ETag": etag(record)})
+
     def get(self, request: Request, pk: int) -> Response:
-        return Response(self.out(self.read(pk)))
+        return self.answer(self.read(pk))
 
     def patch(self, request: Request, pk: int) -> Response:
-        record = getattr(self.services_module, f"{self.entity}_update")(actor=request.user, **{self.entity: self.get_object()},
-                                                            data=json_object(request))
-        return Response(self.out(record))
+        """Change the fields sent; with `If-Match: "<version>"` a stale copy is refused (412), not saved."""
+        version = parse_if_match(request.headers.get("If-Match"))
+        record = getattr(self.services_module, f"{self.entity}_update")(
+            actor=request.user, **{self.entity: self.get_object()}, data=json_object(request), version=version)
+        return self.answer(record)
 
     def delete(self, request: Request, pk: int) -> Response:
-        getattr(self.services_module, f"{self.entity}_delete")(actor=request.user, **{self.entity: self.get_object()})
+        version = parse_if_match(request.headers.get("If-Match"))
+        getattr(self.services_module, f"{self.entity}_delete")(actor=request.user, **{self.entity: self.get_object()},
+                                                              version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

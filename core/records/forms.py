@@ -171,6 +171,7 @@ class DealForm(RecordForm):
 
 
 class ProductForm(RecordForm):
+    record_entity = "product"
     name = text_field(PRODUCT_FIELDS, "name")
     sku = text_field(PRODUCT_FIELDS, "sku")
     unit_price = text_field(PRODUCT_FIELDS, "unit_price", widget=forms.TextInput(attrs={"inputmode": "decimal"}))

@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from core.access.scoping import may
-from core.audit.selectors import field_changes
 from core.customization import custom_view
+from core.customization.history import readable_history
 from core.customization.pipelines import with_stage_labels
 from core.overview.panels import OverviewContext, Panel, register
 from core.users.roles import Role
@@ -53,7 +53,8 @@ def _deals(ctx: OverviewContext) -> dict[str, Any]:
 
 
 def _history(ctx: OverviewContext) -> dict[str, Any]:
-    return {"history": list(field_changes(entity="account", record_id=ctx.account.pk)[:HISTORY_LIMIT])}
+    rows = readable_history(actor=ctx.actor, entity="account", record_id=ctx.account.pk)
+    return {"history": list(rows[:HISTORY_LIMIT])}
 
 
 # --- the API's parts ---------------------------------------------------------------------------------

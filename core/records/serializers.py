@@ -14,13 +14,13 @@ from core.users.roles import Role
 from .models import Account, Contact, Deal, DealLineItem, Product
 
 CONTACT_DETAILS = frozenset({"phones", "emails", "wechat_id"})  # hidden from roles without contact details
-FINANCE_ACCOUNT_FIELDS = ("id", "name", "kind", "level", "status", "billing_name", "tax_number", "bank_account",
+FINANCE_ACCOUNT_FIELDS = ("id", "version", "name", "kind", "level", "status", "billing_name", "tax_number", "bank_account",
                           "owner", "created_at", "updated_at")
 
 
 def account_out(account: Account, access: Access) -> dict[str, Any]:
     data = {
-        "id": account.pk,
+        "id": account.pk, "version": account.version,
         "name": account.name,
         "kind": account.kind,
         "level": account.level,
@@ -52,7 +52,7 @@ def account_out(account: Account, access: Access) -> dict[str, Any]:
 
 def contact_out(contact: Contact, access: Access) -> dict[str, Any]:
     data = {
-        "id": contact.pk,
+        "id": contact.pk, "version": contact.version,
         "account": contact.account_id,
         "name": contact.name,
         "title": contact.title,
@@ -79,7 +79,7 @@ def line_item_out(item: DealLineItem) -> dict[str, Any]:
 
 def deal_out(deal: Deal, access: Access) -> dict[str, Any]:
     return {
-        "id": deal.pk,
+        "id": deal.pk, "version": deal.version,
         "name": deal.name,
         "account": deal.account_id,
         "contact": deal.contact_id,
@@ -100,7 +100,7 @@ def deal_out(deal: Deal, access: Access) -> dict[str, Any]:
 
 
 def product_out(product: Product, access: Access) -> dict[str, Any]:
-    return {"id": product.pk, "name": product.name, "sku": product.sku, "unit_price": str(product.unit_price),
+    return {"id": product.pk, "version": product.version, "name": product.name, "sku": product.sku, "unit_price": str(product.unit_price),
             "currency": product.currency, "active": product.active}
 
 

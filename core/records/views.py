@@ -29,9 +29,9 @@ from django.views.decorators.http import require_POST, require_safe
 from core.access.people import assignable_owners, owner_menu, user_names
 from core.access.scoping import access_of, may
 from core.api.errors import ApplicationError
-from core.audit.selectors import field_changes
 from core.audit.services import audit_record
 from core.customization import custom_view
+from core.customization.history import readable_history
 from core.customization.pipelines import (
     active_pipelines,
     default_pipeline,
@@ -237,7 +237,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AccountForm(request.POST or None, actor=actor, owners=assignable_owners(actor),
                              instance=account, initial=forms.AccountForm.initial_for(account))
     if request.method == "POST":
-        saved = run_service(form, lambda data: services.account_update(actor=actor, account=account, data=data))
+        saved = run_service(form, lambda data: services.account_update(actor=actor, account=account, data=data, version=form.version()))
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("records:account_detail", pk=account.pk)
@@ -364,7 +364,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = selectors.accounts(actor=actor).filter(pk=contact.account_id).first() if contact.account_id else None
     deals = with_stage_labels(list(selectors.deals(actor=actor).filter(contact=contact)
                                     .select_related("account", "contact").order_by("-id")[:PAGE_SIZE]))
-    history = list(field_changes(entity="contact", record_id=contact.pk)[:TIMELINE_LIMIT])
+    history = list(readable_history(actor=actor, entity="contact", record_id=contact.pk)[:TIMELINE_LIMIT])
     out = contact_out(contact, access)
     return render(request, "records/contact_detail.html", {
         "contact": contact, "profile": _profile("contact", out, CONTACT_PROFILE), "account": account,
@@ -388,7 +388,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
                              accounts=selectors.account_menu(actor, contact.account_id),
                              initial=forms.ContactForm.initial_for(contact))
     if request.method == "POST":
-        saved = run_service(form, lambda data: services.contact_update(actor=actor, contact=contact, data=data))
+        saved = run_service(form, lambda data: services.contact_update(actor=actor, contact=contact, data=data, version=form.version()))
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("records:contact_detail", pk=contact.pk)
@@ -534,7 +534,8 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deal = selectors.record_for_read(actor=actor, entity="deal", pk=pk)
     audit_record(actor=actor, action="view", entity="deal", record=deal, record_label=str(deal))
     deal = with_stage_labels([deal])[0]
-    history = list(field_changes(entity="deal", record_id=deal.pk).exclude(field__in=STAGE_BOOKKEEPING)[:TIMELINE_LIMIT])
+    history = list(readable_history(actor=actor, entity="deal", record_id=deal.pk)
+                   .exclude(field__in=STAGE_BOOKKEEPING)[:TIMELINE_LIMIT])
     contact = selectors.contacts(actor=actor).filter(pk=deal.contact_id).first() if deal.contact_id else None
     return render(request, "records/deal_detail.html", {
         "deal": deal, "account": deal.account, "contact": contact,
@@ -554,7 +555,7 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
                           accounts=selectors.account_menu(actor, deal.account_id), contacts=selectors.contact_menu(actor),
                           initial=forms.DealForm.initial_for(deal))
     if request.method == "POST":
-        saved = run_service(form, lambda data: services.deal_update(actor=actor, deal=deal, data=data))
+        saved = run_service(form, lambda data: services.deal_update(actor=actor, deal=deal, data=data, version=form.version()))
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("records:deal_detail", pk=deal.pk)
@@ -611,7 +612,7 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     product = selectors.record_for_read(actor=actor, entity="product", pk=pk)
     form = forms.ProductForm(request.POST or None, instance=product, initial=forms.ProductForm.initial_for(product))
     if request.method == "POST":
-        saved = run_service(form, lambda data: services.product_update(actor=actor, product=product, data=data))
+        saved = run_service(form, lambda data: services.product_update(actor=actor, product=product, data=data, version=form.version()))
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("records:product_list")

@@ -30,7 +30,7 @@ def _minutes(remaining: dt.timedelta | None) -> int | None:
 def ticket_out(ticket: Ticket, access: Access) -> dict[str, Any]:
     """A ticket read through core.service.selectors (it carries the SLA annotations of `with_sla`)."""
     return {
-        "id": ticket.pk,
+        "id": ticket.pk, "version": ticket.version,
         "account": ticket.account_id,
         "contact": ticket.contact_id,
         "subject": ticket.subject,

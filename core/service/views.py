@@ -323,7 +323,7 @@ def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
                             contacts=records_selectors.contact_menu(actor), assignees=owner_menu(actor),
                             initial=forms.TicketForm.initial_for(ticket))
     if request.method == "POST":
-        saved = run_service(form, lambda data: services.ticket_update(actor=actor, ticket=ticket, data=data))
+        saved = run_service(form, lambda data: services.ticket_update(actor=actor, ticket=ticket, data=data, version=form.version()))
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("service:ticket_detail", pk=ticket.pk)

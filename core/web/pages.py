@@ -69,7 +69,13 @@ def run_service(form: forms.Form, call: Callable[[dict[str, Any]], Any]) -> Any:
         return None
     try:
         return call(form.service_data())
-    except (ValidationError, ApplicationError) as error:
+    except ApplicationError as error:
+        if error.code == "stale_version" and hasattr(form, "show_conflict"):
+            form.show_conflict(error)  # someone saved meanwhile: show what, keep the input
+        else:
+            add_service_errors(form, error)
+        return None
+    except ValidationError as error:
         add_service_errors(form, error)
         return None
 

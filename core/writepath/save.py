@@ -162,7 +162,8 @@ def save_record(
         if after_save:
             after_save(record)
         record_trail(actor=actor, entity=entity, record_id=record.pk, label=kind.title(record),
-                     action=action or ("create" if creating else "update"), changes=diff, notes=notes)
+                     action=action or ("create" if creating else "update"), changes=diff, notes=notes,
+                     version=getattr(record, "version", None))
     return record
 
 

@@ -29,7 +29,8 @@ class StaleVersion(ApplicationError):
         super().__init__(_("Someone else changed this record in the meantime (it is now at version %(version)d). "
                            "Reload it, check the changes, and save again.") % {"version": record.version},
                          fields=[{"path": "version", "code": "stale_version",
-                                  "message": _("The current version is %(version)d.") % {"version": record.version}}])
+                                  "message": _("The current version is %(version)d.") % {"version": record.version}}],
+                         headers={"ETag": etag(record)})
 
 
 def etag(record: Model) -> str:

@@ -41,7 +41,7 @@ def test_create_activity_returns_iso_times_and_links(member_api, account, team):
         "kind": "call", "subject": "Intro call", "occurred_at": "2026-03-01T01:30:00Z", "duration_minutes": 20,
         "outcome": "Interested", "author": team.member.pk, "account": account.pk, "contact": None, "deal": None,
         "lead": None, "ticket": None}
-    assert set(body) == {"id", "kind", "subject", "body", "occurred_at", "duration_minutes", "outcome", "author",
+    assert set(body) == {"id", "version", "kind", "subject", "body", "occurred_at", "duration_minutes", "outcome", "author",
                          "account", "contact", "deal", "lead", "ticket", "custom", "created_at", "updated_at"}
     assert body["created_at"].endswith("Z")
 

@@ -6,17 +6,16 @@ from __future__ import annotations
 import copy
 
 import pytest
-
-from core.audit.models import AuditEntry, FieldChange
-from plugins import hookimpl
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from core.audit.models import AuditEntry, FieldChange
 from core.customization import services as config
 from core.customization.current import default_document
 from core.records import services as records
 from core.records.models import Deal, DealStageChange
+from plugins import hookimpl
 from tests.factories import PASSWORD
 from tests.records.conftest import api_for
 

@@ -119,7 +119,7 @@ def test_finance_sees_billing_fields_only(team):
                                                   "billing_name": "Billing Co Ltd", "tax_number": "91330100X"},
                              format="json").json()
     body = api_for(team.finance).get(f"/api/v1/accounts/{account['id']}").json()
-    assert set(body) == {"id", "name", "kind", "level", "status", "billing_name", "tax_number", "bank_account",
+    assert set(body) == {"id", "version", "name", "kind", "level", "status", "billing_name", "tax_number", "bank_account",
                          "owner", "created_at", "updated_at"}
 
 

@@ -17,7 +17,7 @@ from tests.factories import PASSWORD, WORKSPACES
 from tests.service.conftest import api_for, hours
 
 TICKET_KEYS = {
-    "id", "account", "contact", "subject", "description", "category", "channel", "priority", "status", "assignee",
+    "id", "version", "account", "contact", "subject", "description", "category", "channel", "priority", "status", "assignee",
     "owner", "resolution", "satisfaction", "satisfaction_comment", "custom", "created_at", "updated_at",
     "first_response_due_at", "resolution_due_at", "first_responded_at", "resolved_at", "closed_at",
     "follow_up_due_at", "rated_at", "response_breached", "resolution_breached", "minutes_to_response_due",
