@@ -166,12 +166,15 @@ class CompiledFields:
             errors["custom"] = [_("Custom fields must be an object of field keys and values.")]
             payload = {}
         for key in payload:
-            if key not in self._active:
+            field = self._active.get(key)
+            # a field the role may not see is unknown to it: the same answer as a key that does not exist
+            if field is None or not field.can_see(role):
                 errors.setdefault("custom", []).append(
                     _("Unknown custom field “%(key)s”.") % {"key": str(key)[:60]})
         for field in self.fields:
             key = field.key
-            if key in payload and self._apply(field, payload[key], result, role, creating, errors):
+            if key in payload and field.can_see(role) and self._apply(field, payload[key], result, role, creating,
+                                                                        errors):
                 continue
             if creating and key not in result and field.default is not None:
                 result[key] = copy.deepcopy(field.default)
@@ -182,14 +185,12 @@ class CompiledFields:
                errors: dict[str, list[str]]) -> bool:
         """Put one submitted value into `result`; False when it leaves the field as if not submitted."""
         key = field.key
-        current = result.get(key, field.default if creating else None)
         try:
             value, problem = field.type.clean(raw), None
         except FieldValueError as error:
             value, problem = None, error.message
         if not field.can_edit(role):
-            if raw == current or (problem is None and self._same(field, value, current)):
-                return False
+            # refused whatever the value: answering "unchanged" for the stored value would confirm a guess
             errors[f"custom.{key}"] = [field.error(_("You may not change this field."))]
             return True
         if problem is not None:
@@ -199,16 +200,6 @@ class CompiledFields:
         else:
             result[key] = value
         return True
-
-    @staticmethod
-    def _same(field: CompiledField, value: Any, current: Any) -> bool:
-        """Whether a cleaned value equals the stored one, also when that was stored as "5" rather than "5.00"."""
-        if value == current:
-            return True
-        try:
-            return field.type.clean(current) == value
-        except FieldValueError:
-            return False
 
     def _check_required(self, values: Mapping[str, Any], role: str,
                         resolve_builtin: Callable[[str], Any] | None, errors: dict[str, list[str]]) -> None:

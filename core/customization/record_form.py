@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.entities.fields import CURRENCIES
@@ -73,17 +74,64 @@ class RecordForm(forms.Form):
 
     def show_conflict(self, error: Any) -> None:
         """Someone saved the record after this form was opened: keep the user's input, list what changed
-        meanwhile (as the user's role may see it), and take the current version, so that saving again
-        deliberately overwrites those changes."""
+        meanwhile (as the user's role may see it), and take the current version.
+
+        A three-way merge of the inputs: a field someone else changed that the user left as it was takes
+        the new value (so saving again keeps the colleague's change); a field both changed keeps the
+        user's value and is marked in `conflicting`, to be decided by saving again or not.
+        """
         from .conflicts import conflict_rows
 
         record = error.record
         entity = self.entity or getattr(self, "record_entity", "")
-        self.conflict = conflict_rows(self.actor, entity, record.pk, self.version() or 0)
+        since = self.version() or 0
+        self.conflict = conflict_rows(self.actor, entity, record.pk, since)
+        self.conflicting: set[str] = set()
         data = self.data.copy()
+        self._merge_inputs(data, record, entity, since)
         data[self.add_prefix("version")] = str(record.version)
         self.data = data
         self.add_error(None, forms.ValidationError(error.message, code=error.code))
+
+    def _merge_inputs(self, data: Any, record: Any, entity: str, since: int) -> None:
+        import copy as copying
+
+        from .custom_form import input_value
+        from .history import changes_since
+
+        base_values: dict[str, Any] = {}
+        for change in changes_since(actor=self.actor, entity=entity, record_id=record.pk, version=since):
+            base_values.setdefault(change.field, change.old_value)  # the oldest: the value the user saw
+        if not base_values or not hasattr(self, "initial_for"):
+            return
+        base = copying.copy(record)
+        for field, value in base_values.items():
+            if field.startswith("custom."):
+                continue
+            try:
+                model_field = record._meta.get_field(field)
+                setattr(base, model_field.attname, model_field.to_python(value))
+            except (FieldDoesNotExist, ValidationError, TypeError, ValueError):
+                continue  # a masked or removed value: that input is not merged
+        now_inputs, base_inputs = self.initial_for(record), self.initial_for(base)
+        for field in base_values:
+            if field.startswith("custom."):
+                item = self.custom_inputs.get(field)
+                if item is None or not item.editable or item.field.sensitive:
+                    continue
+                from .records import plain
+
+                current = plain(record.custom).get(field.removeprefix("custom."))
+                was, now = input_value(item.field, base_values[field]), input_value(item.field, current)
+            elif field in self.fields and field in now_inputs:
+                was, now = base_inputs.get(field, ""), now_inputs.get(field, "")
+            else:
+                continue
+            name = self.add_prefix(field)
+            if str(data.get(name, "") or "") == str(was if was is not None else ""):
+                data[name] = "" if now is None else str(now)
+            else:
+                self.conflicting.add(field)
 
     @property
     def custom_sections(self) -> list[dict[str, Any]]:

@@ -502,25 +502,25 @@ def test_defaults_fill_absent_fields_on_create_only():
     assert custom == {}
 
 
-def test_editable_by_guards_changes_not_unchanged_values():
+def test_editable_by_refuses_every_value_so_no_guess_can_be_confirmed():
     fields = entity()
-    _custom, errors = fields.clean({"discount": "8"}, existing={"discount": "5.00"}, role="member",
-                                   creating=False)
-    assert errors == {"custom.discount": ["Field: You may not change this field."]}
-    custom, errors = fields.clean({"discount": "5"}, existing={"discount": "5.00"}, role="member",
-                                  creating=False)
+    # a role that may not edit the field is refused whatever it sends: a change, the stored value, the default
+    for payload, existing, creating in [({"discount": "8"}, {"discount": "5.00"}, False),
+                                        ({"discount": "5"}, {"discount": "5.00"}, False),
+                                        ({"discount": "5.0"}, {"discount": "5"}, False),
+                                        ({"discount": "5"}, {}, True)]:
+        _custom, errors = fields.clean(payload, existing=existing, role="member", creating=creating)
+        assert errors == {"custom.discount": ["Field: You may not change this field."]}
+    # sending nothing keeps the stored value, and a create still gets the default
+    custom, errors = fields.clean({}, existing={"discount": "5.00"}, role="member", creating=False)
     assert (custom, errors) == ({"discount": "5.00"}, {})
-    custom, errors = fields.clean({"discount": "5.0"}, existing={"discount": "5"}, role="member",
-                                  creating=False)
-    assert (custom, errors) == ({"discount": "5"}, {})  # stored before decimal places applied: unchanged
-    custom, errors = fields.clean({"discount": "5"}, existing={}, role="member", creating=True)
-    assert errors == {}
-    assert custom["discount"] == "5.00"  # the default is not a change
+    custom, errors = fields.clean({}, existing={}, role="member", creating=True)
+    assert (custom["discount"], errors) == ("5.00", {})
     custom, errors = fields.clean({"discount": "8"}, existing={"discount": "5.00"}, role="admin", creating=False)
     assert (custom["discount"], errors) == ("8.00", {})
-    # a field the role cannot see is one it cannot change either
+    # a field the role cannot see is unknown to it, like a key that does not exist
     _custom, errors = fields.clean({"id_number": "X1"}, existing={}, role="member", creating=False)
-    assert errors == {"custom.id_number": ["Field: You may not change this field."]}
+    assert errors == {"custom": ["Unknown custom field “id_number”."]}
     with translation.override("zh-hans"):
         _custom, errors = fields.clean({"discount": "8"}, existing={}, role="member", creating=False)
     assert errors["custom.discount"][0].startswith("字段：")
