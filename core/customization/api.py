@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from core.access.scoping import access_of, require
 from core.api.base import WorkspaceAPIView
 from core.api.errors import ApplicationError
+from core.entities.registry import registry
 
 from . import selectors, services
 from .current import current_config, current_version, entities
@@ -70,8 +71,11 @@ def _answer(number: int, document: Any, status_code: int = 200) -> Response:
 class ConfigView(WorkspaceAPIView):
     @extend_schema(responses=ConfigOut, summary="The configuration in force, with its version (also the ETag)")
     def get(self, request: Request) -> Response:
+        """Admins read the whole document; others without the fields hidden from them and plugin settings."""
+        from .reader import document_for
+
         config = current_config()
-        return _answer(config.number, config.document)
+        return _answer(config.number, document_for(request.user, config.document))
 
     @extend_schema(request=ConfigIn, responses=ConfigOut, parameters=[OpenApiParameter(
         "If-Match", str, OpenApiParameter.HEADER, required=True, description="The version you edited.")],
@@ -170,6 +174,9 @@ class MetaFieldsView(WorkspaceAPIView):
             raise Http404
         from .meta import builtin_meta
 
-        role = access_of(request.user).role or ""
-        return Response({"entity": entity, "version": current_version(), "builtin": builtin_meta(entity),
+        access = access_of(request.user)
+        role = access.role or ""
+        readable = registry.get(entity).readable_fields(access)
+        builtin = [item for item in builtin_meta(entity) if readable is None or item["key"] in readable]
+        return Response({"entity": entity, "version": current_version(), "builtin": builtin,
                          "custom": current_config().fields(entity).describe(role=role)})

@@ -54,8 +54,12 @@ def _model(entity: str) -> type[models.Model]:
 
 
 def _db_errors(entity: str, instance: models.Model, values: Mapping[str, Any], changed: set[str],
-               errors: dict[str, list[str]]) -> None:
-    """User and link references exist, unique values are free (only for values that changed)."""
+               errors: dict[str, list[str]], actor: Any = None) -> None:
+    """User and link references exist, unique values are free (only for values that changed).
+
+    A link must name a record the actor may see: a hidden one gets the same "no such record" as an
+    absent one. A taken unique value says only that some record has it, never which.
+    """
     fields = current_config().fields(entity)
     from core.users.models import User
 
@@ -71,19 +75,14 @@ def _db_errors(entity: str, instance: models.Model, values: Mapping[str, Any], c
             errors.setdefault(f"custom.{key}", []).append(
                 _("%(field)s: this user is not an active member of the workspace.") % {"field": label})
         elif key in fields.link_entities:
-            target = fields.link_entities[key]
-            model = _link_model(target)
-            if model is None or not model.objects.filter(pk=value).exists():
+            target = registry.find(fields.link_entities[key])
+            visible = target.read(actor=actor) if target is not None and actor is not None else None
+            if visible is None or not visible.filter(pk=value).exists():
                 errors.setdefault(f"custom.{key}", []).append(
                     _("%(field)s: no such record.") % {"field": label})
         if key in fields.unique_keys and _taken(entity, instance, key, value):
             errors.setdefault(f"custom.{key}", []).append(
                 _("%(field)s: another record already has this value.") % {"field": label})
-
-
-def _link_model(entity: str) -> type[models.Model] | None:
-    found = registry.find(entity)
-    return found.model if found else None
 
 
 def _taken(entity: str, instance: models.Model, key: str, value: Any) -> bool:
@@ -112,7 +111,7 @@ def clean_custom(*, entity: str, actor: Any, instance: models.Model | None, payl
         if path.startswith("account."):
             rest = path.removeprefix("account.")
             if not linked:
-                linked.append(_account_values(values))
+                linked.append(_account_values(values, actor))
             account = linked[0]
             if account is None:
                 return None
@@ -125,15 +124,16 @@ def clean_custom(*, entity: str, actor: Any, instance: models.Model | None, payl
     result, errors = fields.clean(payload if payload is not None else None, existing=existing, role=role,
                                   creating=creating, resolve_builtin=resolve)
     changed = {key for key in result if result.get(key) != existing.get(key)}
-    _db_errors(entity, instance or _model(entity)(), result, changed, errors)
+    _db_errors(entity, instance or _model(entity)(), result, changed, errors, actor)
     return ValidatedCustom(_sealed(entity, result)), errors
 
 
-def _account_values(values: Mapping[str, Any]) -> dict[str, Any] | None:
+def _account_values(values: Mapping[str, Any], actor: Any) -> dict[str, Any] | None:
+    """The record's account as the actor sees it (a condition never answers from an account hidden from them)."""
     account_id = values.get("account")
     if not account_id:
         return None
-    account = registry.model("account").objects.filter(pk=account_id).first()
+    account = registry.get("account").read(actor=actor).filter(pk=account_id).first()
     return builtin_values(account) | {"custom": account.custom} if account else None
 
 

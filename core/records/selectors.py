@@ -149,3 +149,17 @@ def account_menu(actor, current: int | None = None) -> list[tuple[int, str]]:
 def contact_menu(actor) -> list[tuple[int, str]]:
     rows = contacts(actor=actor).order_by("name", "id").values_list("pk", "name", "account__name")
     return [(pk, f"{name} · {account}" if account else name) for pk, name, account in rows[:MENU_LIMIT]]
+
+
+def with_account_names(*, actor: User, rows: list) -> list:
+    """Give each row (deal, contact, ticket…) `account_name` and `account_visible`, one query in all.
+
+    A row may be visible while its account is not (a member's own deal under a colleague's account):
+    such an account's name is not shown, so pages never name accounts the reader cannot open.
+    """
+    ids = {row.account_id for row in rows if getattr(row, "account_id", None)}
+    names = dict(accounts(actor=actor).filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    for row in rows:
+        row.account_visible = row.account_id in names
+        row.account_name = names.get(row.account_id, "")
+    return rows

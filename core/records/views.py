@@ -328,7 +328,8 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         qs = selectors.search(qs, query)
-    rows, next_query = keyset_page(request, qs.select_related("owner", "account"))
+    rows, next_query = keyset_page(request, qs.select_related("owner"))
+    selectors.with_account_names(actor=actor, rows=rows)
     access = access_of(actor)
     return render(request, "records/contact_list.html", {
         "rows": [(contact, contact_out(contact, access)) for contact in custom.attach(rows)],
@@ -362,8 +363,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit_record(actor=actor, action="view", entity="contact", record=contact, record_label=str(contact))
     access = access_of(actor)
     account = selectors.accounts(actor=actor).filter(pk=contact.account_id).first() if contact.account_id else None
-    deals = with_stage_labels(list(selectors.deals(actor=actor).filter(contact=contact)
-                                    .select_related("account", "contact").order_by("-id")[:PAGE_SIZE]))
+    deals = with_stage_labels(selectors.with_account_names(actor=actor, rows=list(
+        selectors.deals(actor=actor).filter(contact=contact).select_related("contact").order_by("-id")[:PAGE_SIZE])))
     history = list(readable_history(actor=actor, entity="contact", record_id=contact.pk)[:TIMELINE_LIMIT])
     out = contact_out(contact, access)
     return render(request, "records/contact_detail.html", {
@@ -435,11 +436,11 @@ def _board(request: HttpRequest, *, error: str = "") -> dict[str, Any]:
     pipeline = _board_pipeline(request)
     qs = filters.DealFilter(request.GET, queryset=selectors.deals(actor=actor).filter(pipeline=pipeline.key)).qs
     sums = qs.order_by().values("stage", "currency").annotate(count=Count("pk"), total=Sum("amount"))
-    cards = (qs.select_related("account", "owner")
+    cards = (qs.select_related("owner")
              .annotate(rank=Window(RowNumber(), partition_by=[F("stage")], order_by=[F("id").desc()]))
              .filter(rank__lte=BOARD_COLUMN_LIMIT).order_by("stage", "rank"))
     by_stage: dict[str, list[Deal]] = defaultdict(list)
-    for deal in cards:
+    for deal in selectors.with_account_names(actor=actor, rows=list(cards)):
         by_stage[deal.stage].append(deal)
     counts: dict[str, int] = defaultdict(int)
     totals: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
@@ -500,7 +501,8 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         qs = qs.filter(name__icontains=query)
-    rows, next_query = keyset_page(request, qs.select_related("owner", "account"))
+    rows, next_query = keyset_page(request, qs.select_related("owner"))
+    selectors.with_account_names(actor=actor, rows=rows)
     return render(request, "records/deal_list.html", {
         "rows": with_stage_labels(custom.attach(rows)),
         "filter_form": filter_form, "custom_columns": custom.columns,
@@ -537,8 +539,9 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = list(readable_history(actor=actor, entity="deal", record_id=deal.pk)
                    .exclude(field__in=STAGE_BOOKKEEPING)[:TIMELINE_LIMIT])
     contact = selectors.contacts(actor=actor).filter(pk=deal.contact_id).first() if deal.contact_id else None
+    account = selectors.accounts(actor=actor).filter(pk=deal.account_id).first()  # None: not the reader's to see
     return render(request, "records/deal_detail.html", {
-        "deal": deal, "account": deal.account, "contact": contact,
+        "deal": deal, "account": account, "contact": contact,
         "stages": (get_pipeline(deal.pipeline) or default_pipeline()).stages,
         "owner_name": deal.owner.name if deal.owner_id else "",
         "custom_block": custom_view.detail_block("deal", deal, actor),
@@ -634,10 +637,10 @@ def search(request: HttpRequest) -> HttpResponse:
     if query:
         results["accounts"] = list(selectors.search(selectors.accounts(actor=actor), query)
                                    .select_related("owner").order_by("-id")[:SEARCH_LIMIT])
-        results["contacts"] = list(selectors.search(selectors.contacts(actor=actor), query)
-                                   .select_related("account").order_by("-id")[:SEARCH_LIMIT])
-        results["deals"] = with_stage_labels(list(selectors.deals(actor=actor).filter(name__icontains=query)
-                                                   .select_related("account").order_by("-id")[:SEARCH_LIMIT]))
+        results["contacts"] = selectors.with_account_names(actor=actor, rows=list(
+            selectors.search(selectors.contacts(actor=actor), query).order_by("-id")[:SEARCH_LIMIT]))
+        results["deals"] = with_stage_labels(selectors.with_account_names(actor=actor, rows=list(
+            selectors.deals(actor=actor).filter(name__icontains=query).order_by("-id")[:SEARCH_LIMIT])))
     return render(request, "records/search.html", {"query": query, **results,
                                                    "found": any(results.values())})
 

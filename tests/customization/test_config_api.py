@@ -151,3 +151,30 @@ def test_an_unknown_time_zone_and_a_missing_default_user_are_refused(owner_api):
     document["settings"]["time_zone"] = "Asia/Shanghai"
     response = put(owner_api, document, version)
     assert [f["path"] for f in response.json()["error"]["fields"]] == ["$.custom_fields.account[0].default"]
+
+
+def test_non_admins_read_the_configuration_without_hidden_fields_or_plugin_settings(team, in_alpha):
+    import copy
+
+    from core.customization import services as config
+    from core.customization.current import current_version, default_document
+    from tests.records.conftest import api_for
+
+    document = default_document()
+    document["custom_fields"] = {"account": [
+        {"key": "credit_limit", "type": "text", "label": {"zh-hans": "信用额度", "en": "Credit limit"},
+         "visible_to": ["owner", "admin", "finance"]},
+        {"key": "segment", "type": "text", "label": {"zh-hans": "细分", "en": "Segment"}}]}
+    document["plugins"] = {"wecom": {"enabled": True, "settings": {"webhook": "https://qyapi.example/key=abc"}}}
+    config.config_save(actor=team.owner, document=copy.deepcopy(document), base_version=current_version())
+    member = api_for(team.member).get("/api/v1/config").json()["document"]
+    assert [spec["key"] for spec in member["custom_fields"]["account"]] == ["segment"]
+    assert member["plugins"] == {"wecom": {"enabled": True}}
+    finance = api_for(team.finance).get("/api/v1/config").json()["document"]
+    assert [spec["key"] for spec in finance["custom_fields"]["account"]] == ["credit_limit", "segment"]
+    admin = api_for(team.admin).get("/api/v1/config").json()["document"]
+    assert admin["plugins"]["wecom"]["settings"] == {"webhook": "https://qyapi.example/key=abc"}
+    # the form description for a role never describes fields that role may not read
+    meta = api_for(team.finance).get("/api/v1/meta/fields/account").json()
+    assert "emails" not in {item["key"] for item in meta["builtin"]}
+    assert {item["key"] for item in meta["custom"]} == {"credit_limit", "segment"}
