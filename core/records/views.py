@@ -39,6 +39,7 @@ from core.customization.pipelines import (
     stage_label,
     with_stage_labels,
 )
+from core.entities.registry import registry
 from core.web.pages import (
     PAGE_SIZE,
     delete_page,
@@ -95,8 +96,7 @@ def _display(field: str, value: Any, names: dict[int, str]) -> str:
 
 
 def _field_label(entity: str, field: str) -> str:
-    spec = {"account": services.ACCOUNT_FIELDS, "contact": services.CONTACT_FIELDS,
-            "deal": services.DEAL_FIELDS}.get(entity, {})
+    spec = registry.get(entity).fields
     key = field.removesuffix("_id")  # services store links as owner_id, account_id, contact_id
     return str(spec[key].label) if key in spec else field
 
