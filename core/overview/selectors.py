@@ -26,7 +26,9 @@ def reads_whole_account(actor: Any, account: Model) -> bool:
         return True
     if not access.sees_all_under_visible_account():
         return False
-    return registry.get("account").read(actor=actor).filter(pk=account.pk).exists()
+    if getattr(account, "owner_id", None) in access.owner_ids:
+        return True  # owned by the reader or their team: in their scope, no query needed
+    return registry.get("account").read(actor=actor).filter(pk=account.pk).exists()  # shared, or only pooled
 
 
 def account_overview(*, actor: Any, account: Model) -> OverviewContext:
