@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.users.middleware.UserLanguageMiddleware",
+    "core.web.middleware.QueryStringMiddleware",
     "core.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -205,7 +206,10 @@ CELERY_TASK_ALWAYS_EAGER = env.get_bool("CELERY_TASK_ALWAYS_EAGER", default=Fals
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.data_dir() / "celerybeat-schedule")
 
 # --- REST API -------------------------------------------------------------------------------------
+# Request bodies, web forms and API alike (the API's JSON parser reads through request.body; larger is 413).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, said here because the API documents it
 REST_FRAMEWORK = {
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.api.authentication.ApiTokenAuthentication",
         "core.api.authentication.SessionAuthentication",
