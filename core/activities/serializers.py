@@ -79,11 +79,14 @@ class ActivityOut(_LinksOut):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Activity.Kind.choices)
     subject = serializers.CharField()
-    body = serializers.CharField()
+    body = serializers.CharField(allow_blank=True)
     occurred_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(allow_null=True)
-    outcome = serializers.CharField()
+    outcome = serializers.CharField(allow_blank=True)
     author = serializers.IntegerField(allow_null=True)
+    custom = serializers.DictField(help_text="Custom field values by key.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
 
 
 class TaskOut(_LinksOut):
@@ -91,10 +94,13 @@ class TaskOut(_LinksOut):
 
     id = serializers.IntegerField()
     title = serializers.CharField()
-    description = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
     due_at = serializers.DateTimeField(allow_null=True)
     remind_at = serializers.DateTimeField(allow_null=True)
     reminded_at = serializers.DateTimeField(allow_null=True)
     assignee = serializers.IntegerField(allow_null=True)
     done = serializers.BooleanField()
     done_at = serializers.DateTimeField(allow_null=True)
+    created_by = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()

@@ -21,7 +21,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from guanxi.request_context import current_request_id
@@ -191,3 +191,23 @@ def json_server_error(request: HttpRequest) -> JsonResponse:
         status=500,
     )
 
+
+class ErrorFieldOut(serializers.Serializer):
+    path = serializers.CharField(help_text="The failing field, dotted for nested input (`emails.0`); "
+                                           "empty for the request as a whole.")
+    code = serializers.CharField(help_text="Stable, for programs.")
+    message = serializers.CharField(help_text="For people, in their language.")
+
+
+class ErrorDetailOut(serializers.Serializer):
+    status = serializers.IntegerField()
+    code = serializers.CharField(help_text="Stable, for programs, e.g. `validation_error`, `not_found`.")
+    message = serializers.CharField(help_text="For people, in their language.")
+    fields = ErrorFieldOut(many=True)
+    request_id = serializers.CharField(help_text="Also in the `X-Request-ID` header and the server's logs.")
+
+
+class ErrorOut(serializers.Serializer):
+    """Documentation of the one error shape (`error_body`), for the OpenAPI document."""
+
+    error = ErrorDetailOut()

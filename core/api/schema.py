@@ -1,8 +1,31 @@
-"""OpenAPI generation: unique operation ids and list responses for our generic record views."""
+"""OpenAPI generation: unique operation ids, list and create responses of our generic record views, and
+the error responses of every operation, all in the one error shape of core.api.errors.
+
+Which errors an operation can answer follows from what it is, so no view has to list them:
+every operation can refuse its input (400, e.g. a NUL character in the query string); one that needs a
+login answers 401 and 403; one with a path parameter or a cursor answers 404; a write can conflict
+(409) or meet a read-only workspace (423); a body can be too large (413) or not JSON (415); a throttled
+view answers 429; `If-Match` brings 428 when it is missing. A view adds others with `error_statuses`.
+"""
 
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
+
+ERROR_DESCRIPTIONS = {
+    400: "The input is not valid: `fields` lists every failing field by its path.",
+    401: "No session and no valid API token.",
+    403: "Your role may not do this.",
+    404: "No such object (or one you may not see), or an invalid cursor.",
+    409: "The request conflicts with the current state (a duplicate, a version saved meanwhile, …).",
+    412: "The version in If-Match is not the current one.",
+    413: "The request body is too large.",
+    415: "The request body is not JSON.",
+    423: "The workspace is suspended or cancelled: it can be read, not changed.",
+    428: "Send the version you edited in If-Match.",
+    429: "Too many requests: wait the seconds in the Retry-After header.",
+}
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
 
 class GuanxiAutoSchema(AutoSchema):
@@ -13,11 +36,61 @@ class GuanxiAutoSchema(AutoSchema):
         return f"{snake}_{self.method.lower()}"
 
     def _is_list_view(self, serializer=None) -> bool:
+        from drf_spectacular.plumbing import is_basic_type
+
         from core.records.api import RecordListView
 
+        if serializer is not None and is_basic_type(serializer):
+            return False  # a file, such as the CSV export
         if isinstance(self.view, RecordListView) and self.method == "GET":
             return True
         return super()._is_list_view(serializer)
+
+    def _is_create_operation(self) -> bool:
+        """POST on a list (the record lists create with 201)."""
+        from core.records.api import RecordListView
+
+        return (self.method == "POST" and isinstance(self.view, RecordListView)) or super()._is_create_operation()
+
+    def get_request_serializer(self):
+        """Bodies are documented by input serializers (`extend_schema(request=…)`), never by the output
+        serializer a view names for its answers: a view that declares none takes no body."""
+        serializer = super().get_request_serializer()
+        cls = serializer if isinstance(serializer, type) else type(serializer)
+        if cls.__name__.endswith("Out"):
+            return None
+        return serializer
+
+    def error_statuses(self) -> set[int]:
+        """The error statuses this operation can answer (see the module's docstring)."""
+        statuses = {400}
+        authenticated = bool(self.get_auth()) and {} not in self.get_auth()
+        if authenticated:
+            statuses |= {401, 403}
+        if "{" in self.path or (self.method == "GET" and self._is_list_view() and self._get_paginator()):
+            statuses.add(404)
+        if self.method in UNSAFE and authenticated:
+            statuses |= {409, 423}
+        if self._get_request_body():
+            statuses |= {413, 415}
+        if getattr(self.view, "throttle_classes", None):
+            statuses.add(429)
+        if any(getattr(p, "name", "") == "If-Match" and getattr(p, "required", False)
+               for p in self.get_override_parameters()):
+            statuses |= {409, 428}
+        return statuses | set(getattr(self.view, "error_statuses", ()))
+
+    def _get_response_bodies(self, direction="response") -> dict:
+        from .errors import ErrorOut
+
+        responses = super()._get_response_bodies(direction)
+        error = self.resolve_serializer(ErrorOut, "response").ref
+        for status in sorted(self.error_statuses()):
+            responses.setdefault(str(status), {
+                "description": ERROR_DESCRIPTIONS.get(status, ""),
+                "content": {"application/json": {"schema": error}},
+            })
+        return responses
 
 
 try:

@@ -191,3 +191,43 @@ def clean(spec: dict[str, F], data: dict[str, Any], *, partial: bool) -> dict[st
         raise ValidationError(errors)
     return cleaned
 
+
+def input_serializer(name: str, spec: dict[str, F], *, optional: tuple[str, ...] = ()) -> type:
+    """The OpenAPI description of what `clean(spec, …)` accepts, as a DRF serializer class named `name`
+    (documentation only: the services clean the payload). `optional` names required fields the service
+    fills in itself. A PATCH body (partial) requires nothing."""
+    from rest_framework import serializers
+
+    def field(key: str, f: F) -> serializers.Field:
+        required = f.required and key not in optional
+        common = {"required": required, "help_text": str(f.label)}
+        if f.kind in ("text", "longtext", "url"):
+            return serializers.CharField(allow_blank=not required, max_length=f.max_length, **common)
+        if f.kind == "currency":
+            return serializers.ChoiceField(choices=sorted(CURRENCIES), allow_blank=True, **common)
+        if f.kind == "choice":
+            return serializers.ChoiceField(choices=f.choices.choices, **common)
+        if f.kind in ("list", "phones", "emails"):
+            return serializers.ListField(child=serializers.CharField(), **common)
+        if f.kind == "decimal":
+            return serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=not required,
+                                            min_value=f.min_value, max_value=f.max_value or MAX_DECIMAL, **common)
+        if f.kind == "int":
+            return serializers.IntegerField(allow_null=not required, min_value=f.min_value, max_value=f.max_value,
+                                            **common)
+        if f.kind == "date":
+            return serializers.DateField(allow_null=not required, **common)
+        if f.kind == "datetime":
+            return serializers.DateTimeField(allow_null=not required, **common)
+        if f.kind == "bool":
+            return serializers.BooleanField(**common)
+        if f.kind == "fk":
+            return serializers.IntegerField(allow_null=not required, min_value=1, max_value=BIGINT_MAX, **common)
+        if f.kind == "custom":
+            return serializers.DictField(required=False, help_text=_custom_help)
+        raise ValueError(f"unknown field kind {f.kind}")
+
+    return type(name, (serializers.Serializer,), {key: field(key, f) for key, f in spec.items()})
+
+
+_custom_help = "Custom field values by key (see GET /api/v1/meta/fields/{entity}); a PATCH changes only the keys it sends."

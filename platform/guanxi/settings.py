@@ -233,6 +233,19 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # several models have a `kind`, `status` or `channel` of their own: one named enum each
+    "ENUM_NAME_OVERRIDES": {
+        "AccountKindEnum": "core.records.models.Account.Kind",
+        "AccountStatusEnum": "core.records.models.Account.Status",
+        "StageKindEnum": "core.records.models.Deal.Kind",
+        "GradeEnum": "core.leads.models.Lead.Grade",
+        "LeadStatusEnum": "core.leads.models.Lead.Status",
+        "ActivityKindEnum": "core.activities.models.Activity.Kind",
+        "TicketChannelEnum": "core.service.models.Ticket.Channel",
+        "TicketStatusEnum": "core.service.models.Ticket.Status",
+        "CampaignChannelEnum": "core.campaigns.models.Campaign.Channel",
+        "CampaignStatusEnum": "core.campaigns.models.Campaign.Status",
+    },
 }
 
 # --- logging: one JSON line per event -------------------------------------------------------------
