@@ -36,21 +36,18 @@ class GuanxiAutoSchema(AutoSchema):
         return f"{snake}_{self.method.lower()}"
 
     def _is_list_view(self, serializer=None) -> bool:
+        """Views that answer GET with a page of records say so with `lists_records = True`."""
         from drf_spectacular.plumbing import is_basic_type
-
-        from core.records.api import RecordListView
 
         if serializer is not None and is_basic_type(serializer):
             return False  # a file, such as the CSV export
-        if isinstance(self.view, RecordListView) and self.method == "GET":
+        if getattr(self.view, "lists_records", False) and self.method == "GET":
             return True
         return super()._is_list_view(serializer)
 
     def _is_create_operation(self) -> bool:
-        """POST on a list (the record lists create with 201)."""
-        from core.records.api import RecordListView
-
-        return (self.method == "POST" and isinstance(self.view, RecordListView)) or super()._is_create_operation()
+        """POST on a view that lists records creates one (201)."""
+        return (self.method == "POST" and getattr(self.view, "lists_records", False)) or super()._is_create_operation()
 
     def get_request_serializer(self):
         """Bodies are documented by input serializers (`extend_schema(request=…)`), never by the output

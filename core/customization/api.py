@@ -211,6 +211,7 @@ class RollbackIn(serializers.Serializer):
     "If-Match", str, OpenApiParameter.HEADER, required=True)],
     summary="Make an old version current again, as a new version (admins)")
 class ConfigRollbackView(WorkspaceAPIView):
+    error_statuses = (404,)  # a version that does not exist
     def post(self, request: Request) -> Response:
         require(services.may_configure(request.user))
         base = _base_version(request)

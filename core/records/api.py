@@ -50,6 +50,7 @@ class RecordListView(ScopedGenericAPIView):
     """
 
     entity = ""
+    lists_records = True  # GET answers a page of records (core.api.schema documents it so)
     selectors_module: Any = selectors
     services_module: Any = services
     out_module: Any = out

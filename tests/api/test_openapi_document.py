@@ -90,7 +90,7 @@ def test_actions_export_and_duplicates_are_documented_as_they_answer(document):
     assert _schema(paths["/api/v1/campaigns/{id}/members"]["delete"], "200") == {
         "$ref": "#/components/schemas/MembersRemovedOut"}
     assert sorted(paths["/api/v1/config/rollback"]["post"]["responses"]) == [
-        "201", "400", "401", "403", "409", "413", "415", "423", "428"]
+        "201", "400", "401", "403", "404", "409", "413", "415", "423", "428"]
     assert list(paths["/api/v1/products/{id}"]) == ["get", "patch"]
     # no operation answers with, or takes, the account's shape unless it is about accounts
     for method, path, operation in _operations(document):
