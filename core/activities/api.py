@@ -9,11 +9,14 @@ from rest_framework.response import Response
 
 from core.access.scoping import access_of
 from core.api.base import ScopedGenericAPIView
+from core.entities.fields import input_serializer
 from core.records.api import RecordDetailView, RecordListView
 
 from . import filters, selectors, services
 from . import serializers as out
 
+ActivityIn = input_serializer("ActivityIn", services.ACTIVITY_FIELDS)
+TaskIn = input_serializer("TaskIn", services.TASK_FIELDS)
 
 class ActivityViews:
     """The modules the records views look names up in: activities(), activity_create(), activity_out()…"""
@@ -39,25 +42,25 @@ class TaskViews:
     serializer_class = out.TaskOut
 
 
-@extend_schema(tags=["activities"])
+@extend_schema(tags=["activities"], request=ActivityIn)
 class ActivityListView(ActivityViews, RecordListView):
     filterset_class = filters.ActivityFilter
     ordering_fields = ["id", "occurred_at", "created_at", "updated_at"]
     ordering = ["-occurred_at", "-id"]
 
 
-@extend_schema(tags=["activities"])
+@extend_schema(tags=["activities"], request=ActivityIn)
 class ActivityDetailView(ActivityViews, RecordDetailView):
     pass
 
 
-@extend_schema(tags=["tasks"])
+@extend_schema(tags=["tasks"], request=TaskIn)
 class TaskListView(TaskViews, RecordListView):
     filterset_class = filters.TaskFilter
     ordering_fields = ["id", "due_at", "created_at", "updated_at"]
 
 
-@extend_schema(tags=["tasks"])
+@extend_schema(tags=["tasks"], request=TaskIn)
 class TaskDetailView(TaskViews, RecordDetailView):
     pass
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import django_filters as filters
 from django.db.models import Q, QuerySet
 
+from core.api.filtering import FilterSet
+
 from .models import Activity, Task
 from .selectors import overdue_q
 
 
-class ActivityFilter(filters.FilterSet):
+class ActivityFilter(FilterSet):
     account = filters.NumberFilter(field_name="account_id")
     contact = filters.NumberFilter(field_name="contact_id")
     deal = filters.NumberFilter(field_name="deal_id")
@@ -24,7 +26,7 @@ class ActivityFilter(filters.FilterSet):
         fields = ["kind"]
 
 
-class TaskFilter(filters.FilterSet):
+class TaskFilter(FilterSet):
     account = filters.NumberFilter(field_name="account_id")
     contact = filters.NumberFilter(field_name="contact_id")
     deal = filters.NumberFilter(field_name="deal_id")

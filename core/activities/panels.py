@@ -10,7 +10,7 @@ from core.overview.panels import OverviewContext, Panel, register
 
 from . import selectors
 from .models import Task
-from .serializers import activity_out, task_out
+from .serializers import ActivityOut, TaskOut, activity_out, task_out
 
 ACTIVITY_LIMIT = 50
 TASK_LIMIT = 100
@@ -41,6 +41,8 @@ def _tasks_page(request: HttpRequest, ctx: OverviewContext) -> tuple[str, dict[s
 
 def register_panels() -> None:
     register(Panel("activities", 40, load=_activities, page=_activities_page,
-                   api=lambda ctx: {"activities": [activity_out(a, ctx.access) for a in ctx["activities"]]}))
+                   api=lambda ctx: {"activities": [activity_out(a, ctx.access) for a in ctx["activities"]]},
+                   schema=lambda: {"activities": ActivityOut(many=True)}))
     register(Panel("tasks", 50, load=_tasks, page=_tasks_page,
-                   api=lambda ctx: {"tasks": [task_out(t, ctx.access) for t in ctx["tasks"]]}))
+                   api=lambda ctx: {"tasks": [task_out(t, ctx.access) for t in ctx["tasks"]]},
+                   schema=lambda: {"tasks": TaskOut(many=True)}))

@@ -77,24 +77,32 @@ class ActivityOut(_LinksOut):
     """Documentation of the activity shape (the API builds it with `activity_out`)."""
 
     id = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="Raised by one on every change; the ETag of the record.")
     kind = serializers.ChoiceField(choices=Activity.Kind.choices)
     subject = serializers.CharField()
-    body = serializers.CharField()
+    body = serializers.CharField(allow_blank=True)
     occurred_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(allow_null=True)
-    outcome = serializers.CharField()
+    outcome = serializers.CharField(allow_blank=True)
     author = serializers.IntegerField(allow_null=True)
+    custom = serializers.DictField(help_text="Custom field values by key.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
 
 
 class TaskOut(_LinksOut):
     """Documentation of the task shape (the API builds it with `task_out`)."""
 
     id = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="Raised by one on every change; the ETag of the record.")
     title = serializers.CharField()
-    description = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
     due_at = serializers.DateTimeField(allow_null=True)
     remind_at = serializers.DateTimeField(allow_null=True)
     reminded_at = serializers.DateTimeField(allow_null=True)
     assignee = serializers.IntegerField(allow_null=True)
     done = serializers.BooleanField()
     done_at = serializers.DateTimeField(allow_null=True)
+    created_by = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()

@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from core.access.scoping import access_of, require
+from core.api.inputs import datetime_problem
 from core.entities.fields import F, clean
 from core.records.selectors import account_for_write
 from core.users.models import User
@@ -59,7 +60,11 @@ def _datetime(name: str, spec: F, value: Any) -> dt.datetime | None:
     if parsed is None:
         raise _field_error(name, _("%(field)s must be a date and time like 2026-12-31T14:30+08:00.")
                            % {"field": label}, "invalid")
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+    aware = timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+    problem = datetime_problem(aware)  # PostgreSQL refuses offsets beyond ±15:59 and years beyond 9999
+    if problem:
+        raise _field_error(name, problem, "invalid")
+    return aware
 
 
 def clean_fields(spec: dict[str, F], data: dict[str, Any], *, partial: bool) -> dict[str, Any]:

@@ -15,16 +15,32 @@ from django.utils.translation import gettext as _
 from rest_framework import generics, views
 from rest_framework.request import Request
 
+from .errors import ApplicationError
+from .inputs import query_problems
+
 
 class ScopedQuerysetError(TypeError):
     pass
 
 
-class WorkspaceAPIView(views.APIView):
+class CheckedQueryMixin:
+    """Refuses a query string PostgreSQL would refuse (NUL characters) before the view reads it.
+
+    Checked after authentication and permissions, so a stranger still gets 401 and the user reads the
+    error in their language (a token's user is only known here, not in a middleware)."""
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        problems = query_problems(request.query_params.lists())
+        if problems:
+            raise ApplicationError(_("Some fields are not valid."), code="validation_error", fields=problems)
+
+
+class WorkspaceAPIView(CheckedQueryMixin, views.APIView):
     """A view of the workspace API: tenant-routed, authenticated, in the one error shape."""
 
 
-class ScopedGenericAPIView(generics.GenericAPIView):
+class ScopedGenericAPIView(CheckedQueryMixin, generics.GenericAPIView):
     """Reads go through `scoped_queryset`; objects outside it answer 404 like absent ones."""
 
     def __init_subclass__(cls, **kwargs):

@@ -15,11 +15,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from guanxi.request_context import current_request_id
@@ -126,6 +128,7 @@ _DEFAULT_CODES = {
     406: "not_acceptable",
     409: "conflict",
     412: "stale_version",
+    413: "request_too_large",
     415: "unsupported_media_type",
     423: "workspace_read_only",
     429: "throttled",
@@ -138,6 +141,10 @@ def exception_handler(exc: Exception, context: dict) -> Response:
         return error_response(exc.status_code, exc.code, exc.message, exc.fields, headers=exc.headers or None)
     if isinstance(exc, DjangoValidationError):
         return error_response(400, "validation_error", _("Some fields are not valid."), fields_from_django(exc))
+    if isinstance(exc, RequestDataTooBig):
+        return error_response(413, "request_too_large", _too_large_message())
+    if isinstance(exc, SuspiciousOperation):
+        return error_response(400, "bad_request", _("The request is not valid."))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -160,6 +167,11 @@ def exception_handler(exc: Exception, context: dict) -> Response:
     logger.exception("unhandled API error", exc_info=exc)
     return error_response(500, "server_error", _("Something went wrong on our side. Please try again; "
                                                   "if it keeps happening, contact support with the request id."))
+
+
+def _too_large_message() -> str:
+    return _("The request body is too large: send at most %(size)d kB.") % {
+        "size": (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0) // 1024}
 
 
 def _message_for(exc: exceptions.APIException) -> str:
@@ -188,3 +200,24 @@ def json_server_error(request: HttpRequest) -> JsonResponse:
                                           "if it keeps happening, contact support with the request id.")),
         status=500,
     )
+
+
+class ErrorFieldOut(serializers.Serializer):
+    path = serializers.CharField(help_text="The failing field, dotted for nested input (`emails.0`); "
+                                           "empty for the request as a whole.")
+    code = serializers.CharField(help_text="Stable, for programs.")
+    message = serializers.CharField(help_text="For people, in their language.")
+
+
+class ErrorDetailOut(serializers.Serializer):
+    status = serializers.IntegerField()
+    code = serializers.CharField(help_text="Stable, for programs, e.g. `validation_error`, `not_found`.")
+    message = serializers.CharField(help_text="For people, in their language.")
+    fields = ErrorFieldOut(many=True)
+    request_id = serializers.CharField(help_text="Also in the `X-Request-ID` header and the server's logs.")
+
+
+class ErrorOut(serializers.Serializer):
+    """Documentation of the one error shape (`error_body`), for the OpenAPI document."""
+
+    error = ErrorDetailOut()

@@ -11,13 +11,15 @@ from rest_framework.response import Response
 
 from core.access.scoping import access_of
 from core.api.base import ScopedGenericAPIView
+from core.entities.fields import input_serializer
 from core.records.api import SEARCH, RecordDetailView, RecordListView
-from core.records.serializers import deal_out
+from core.records.serializers import DealOut, deal_out
 
 from . import filters, selectors, services
 from . import serializers as out
 from .models import Campaign
 
+CampaignIn = input_serializer("CampaignIn", services.CAMPAIGN_FIELDS)
 
 class _WithMetrics:
     """Services return the saved row; the answer shows it with its metrics, read back through the selector."""
@@ -30,7 +32,7 @@ class _WithMetrics:
         return out.campaign_out(record, access_of(self.request.user))
 
 
-@extend_schema(parameters=[SEARCH], tags=["campaigns"])
+@extend_schema(parameters=[SEARCH], tags=["campaigns"], request=CampaignIn)
 class CampaignListView(_WithMetrics, RecordListView):
     entity = "campaign"
     selectors_module = selectors
@@ -41,7 +43,7 @@ class CampaignListView(_WithMetrics, RecordListView):
     ordering_fields = ["id", "name", "start_date", "end_date", "budget", "created_at", "updated_at"]
 
 
-@extend_schema(tags=["campaigns"])
+@extend_schema(tags=["campaigns"], request=CampaignIn)
 class CampaignDetailView(_WithMetrics, RecordDetailView):
     entity = "campaign"
     selectors_module = selectors
@@ -68,6 +70,7 @@ class _CampaignActionView(_WithMetrics, ScopedGenericAPIView):
 class CampaignMembersView(_CampaignActionView):
     """GET the members the actor may see; POST adds leads and contacts; DELETE removes them."""
 
+    @extend_schema(responses=out.MemberOut(many=True))
     def get(self, request: Request, pk: int) -> Response:
         members = selectors.campaign_members(actor=request.user, campaign=self.get_object())
         page = self.paginate_queryset(members)
@@ -79,11 +82,13 @@ class CampaignMembersView(_CampaignActionView):
         data.is_valid(raise_exception=True)
         return {"lead_ids": data.validated_data["leads"], "contact_ids": data.validated_data["contacts"]}
 
+    @extend_schema(responses=out.MembersAddedOut)
     def post(self, request: Request, pk: int) -> Response:
         campaign = self.get_object()
         added = services.campaign_add_members(actor=request.user, campaign=campaign, **self._ids(request))
         return Response({"added": added, "campaign": self.out(Campaign(pk=campaign.pk))})
 
+    @extend_schema(responses={200: out.MembersRemovedOut})
     def delete(self, request: Request, pk: int) -> Response:
         campaign = self.get_object()
         removed = services.campaign_remove_members(actor=request.user, campaign=campaign, **self._ids(request))
@@ -98,12 +103,14 @@ class AttributeIn(serializers.Serializer):
 class CampaignDealsView(_CampaignActionView):
     """GET the attributed deals the actor may see; POST attributes one more deal (idempotent)."""
 
+    @extend_schema(responses=DealOut(many=True))
     def get(self, request: Request, pk: int) -> Response:
         found = selectors.campaign_deals(actor=request.user, campaign=self.get_object())
         page = self.paginate_queryset(found)
         access = access_of(request.user)
         return self.get_paginated_response([deal_out(deal, access) for deal in page])
 
+    @extend_schema(responses={201: out.DealAttributedOut, 200: out.DealAttributedOut})
     def post(self, request: Request, pk: int) -> Response:
         data = AttributeIn(data=request.data)
         data.is_valid(raise_exception=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from rest_framework import serializers
 
 from core.overview.panels import OverviewContext, Panel, register
 
 from . import selectors
-from .serializers import member_out
+from .serializers import MemberOut, member_out
 
 MEMBERSHIP_LIMIT = 100
 
@@ -28,4 +29,12 @@ def _page(request: HttpRequest, ctx: OverviewContext) -> tuple[str, dict[str, An
 def register_panels() -> None:
     register(Panel("campaigns", 70, load=_memberships, page=_page,
                    api=lambda ctx: {"campaigns": [member_out(m, ctx.access) | {"campaign_name": m.campaign.name}
-                                                  for m in ctx["campaigns"]]}))
+                                                  for m in ctx["campaigns"]]},
+                   schema=lambda: {"campaigns": _membership_out()(many=True)}))
+
+
+def _membership_out() -> type:
+    class OverviewCampaignOut(MemberOut):
+        campaign_name = serializers.CharField()
+
+    return OverviewCampaignOut

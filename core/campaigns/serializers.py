@@ -56,6 +56,7 @@ class CampaignOut(serializers.Serializer):
     """Documentation of the campaign shape (the API builds it with `campaign_out`)."""
 
     id = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="Raised by one on every change; the ETag of the record.")
     name = serializers.CharField()
     channel = serializers.ChoiceField(choices=Campaign.Channel.choices)
     start_date = serializers.DateField()
@@ -67,6 +68,52 @@ class CampaignOut(serializers.Serializer):
     lead_count = serializers.IntegerField()
     contact_count = serializers.IntegerField()
     deal_count = serializers.IntegerField()
-    won_amount = serializers.CharField(help_text="Sum of the won attributed deals in the campaign's currency.")
+    won_amount = serializers.CharField(allow_null=True, help_text="Sum of the won attributed deals in the campaign's currency.")
     cost_per_lead = serializers.CharField(allow_null=True, help_text="budget / lead members; null without leads.")
     roi = serializers.CharField(allow_null=True, help_text="won_amount / budget, e.g. 2.50; null when budget is 0.")
+    description = serializers.CharField(allow_blank=True)
+    custom = serializers.DictField(help_text="Custom field values by key.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class MemberLeadOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    company = serializers.CharField(allow_blank=True)
+    status = serializers.CharField()
+
+
+class MemberContactOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    account = serializers.IntegerField(allow_null=True)
+
+
+class MemberOut(serializers.Serializer):
+    """A campaign member, as `member_out` builds it: a lead or a contact."""
+
+    id = serializers.IntegerField()
+    lead = MemberLeadOut(allow_null=True)
+    contact = MemberContactOut(allow_null=True)
+    added_at = serializers.DateTimeField()
+
+
+class MemberIdsOut(serializers.Serializer):
+    leads = serializers.ListField(child=serializers.IntegerField())
+    contacts = serializers.ListField(child=serializers.IntegerField())
+
+
+class MembersAddedOut(serializers.Serializer):
+    added = MemberIdsOut(help_text="The ids that were not members yet.")
+    campaign = CampaignOut()
+
+
+class MembersRemovedOut(serializers.Serializer):
+    removed = MemberIdsOut(help_text="The ids that were members.")
+    campaign = CampaignOut()
+
+
+class DealAttributedOut(serializers.Serializer):
+    deal = serializers.IntegerField()
+    campaign = CampaignOut()

@@ -63,6 +63,68 @@ class ConfigOut(serializers.Serializer):
     document = serializers.JSONField()
 
 
+class ConfigErrorOut(serializers.Serializer):
+    path = serializers.CharField(help_text="JSON path in the document, e.g. custom_fields.deal.0.key.")
+    message = serializers.CharField()
+
+
+class ConfigValidationOut(serializers.Serializer):
+    valid = serializers.BooleanField()
+    version = serializers.IntegerField(help_text="The version in force.")
+    errors = ConfigErrorOut(many=True)
+
+
+class VersionOut(serializers.Serializer):
+    version = serializers.IntegerField()
+    author = serializers.IntegerField(allow_null=True, required=False)
+    author_label = serializers.CharField(allow_blank=True, required=False)
+    created_at = serializers.DateTimeField(required=False)
+    note = serializers.CharField(allow_blank=True)
+    rolled_back_to = serializers.IntegerField(allow_null=True, required=False)
+    preset = serializers.CharField(allow_blank=True, allow_null=True)
+
+
+class VersionsOut(serializers.Serializer):
+    current = serializers.IntegerField()
+    results = VersionOut(many=True)
+
+
+class VersionDocumentOut(VersionOut):
+    document = serializers.JSONField()
+
+
+class ChangeOut(serializers.Serializer):
+    path = serializers.CharField()
+    change = serializers.CharField(help_text="added, removed or changed.")
+    old = serializers.JSONField(allow_null=True, required=False)
+    new = serializers.JSONField(allow_null=True, required=False)
+
+
+DiffOut = type("DiffOut", (serializers.Serializer,), {  # `from` is a keyword: no class statement can name it
+    "from": serializers.IntegerField(), "to": serializers.IntegerField(), "changes": ChangeOut(many=True)})
+
+
+class PresetOut(serializers.Serializer):
+    key = serializers.CharField()
+    file = serializers.CharField()
+    label = serializers.DictField(child=serializers.CharField(), help_text="By language: zh-hans, en.")
+    description = serializers.DictField(child=serializers.CharField(), help_text="By language: zh-hans, en.")
+
+
+class BuiltinFieldOut(serializers.Serializer):
+    key = serializers.CharField()
+    type = serializers.CharField()
+    label = serializers.CharField()
+    required = serializers.BooleanField()
+
+
+class MetaFieldsOut(serializers.Serializer):
+    entity = serializers.CharField()
+    version = serializers.IntegerField()
+    builtin = BuiltinFieldOut(many=True, help_text="Also max_length, min, max and options where they apply.")
+    custom = serializers.ListField(child=serializers.DictField(), help_text="The custom fields this role sees.")
+
+
 def _answer(number: int, document: Any, status_code: int = 200) -> Response:
     return Response({"version": number, "document": document}, status=status_code, headers={"ETag": f'"{number}"'})
 
@@ -96,7 +158,7 @@ class ValidateIn(serializers.Serializer):
     stage_moves = serializers.DictField(child=serializers.CharField(), required=False)
 
 
-@extend_schema(tags=["configuration"], request=ValidateIn,
+@extend_schema(tags=["configuration"], request=ValidateIn, responses=ConfigValidationOut,
                summary="Dry run: every error the document would get, nothing saved")
 class ConfigValidateView(WorkspaceAPIView):
     def post(self, request: Request) -> Response:
@@ -109,7 +171,7 @@ class ConfigValidateView(WorkspaceAPIView):
                          "errors": [{"path": e.path, "message": e.message} for e in errors]})
 
 
-@extend_schema(tags=["configuration"], summary="The history of versions, newest first (admins)")
+@extend_schema(tags=["configuration"], responses=VersionsOut, summary="The history of versions, newest first (admins)")
 class ConfigVersionsView(WorkspaceAPIView):
     def get(self, request: Request) -> Response:
         require(services.may_configure(request.user))
@@ -117,7 +179,7 @@ class ConfigVersionsView(WorkspaceAPIView):
         return Response({"current": current_version(), "results": rows})
 
 
-@extend_schema(tags=["configuration"], summary="One version's document (admins)")
+@extend_schema(tags=["configuration"], responses=VersionDocumentOut, summary="One version's document (admins)")
 class ConfigVersionView(WorkspaceAPIView):
     def get(self, request: Request, number: int) -> Response:
         require(services.may_configure(request.user))
@@ -128,9 +190,12 @@ class ConfigVersionView(WorkspaceAPIView):
         return Response(body | {"document": services.version_document(number)})
 
 
-@extend_schema(tags=["configuration"], parameters=[OpenApiParameter("from", int), OpenApiParameter("to", int)],
-               summary="What changed between two versions (admins)")
+@extend_schema(tags=["configuration"], parameters=[OpenApiParameter("from", int, required=True),
+                                                  OpenApiParameter("to", int, required=True)],
+               responses=DiffOut, summary="What changed between two versions (admins)")
 class ConfigDiffView(WorkspaceAPIView):
+    error_statuses = (404,)  # a version that does not exist
+
     def get(self, request: Request) -> Response:
         require(services.may_configure(request.user))
         try:
@@ -146,10 +211,11 @@ class RollbackIn(serializers.Serializer):
     stage_moves = serializers.DictField(child=serializers.CharField(), required=False)
 
 
-@extend_schema(tags=["configuration"], request=RollbackIn, responses=ConfigOut, parameters=[OpenApiParameter(
+@extend_schema(tags=["configuration"], request=RollbackIn, responses={201: ConfigOut}, parameters=[OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, required=True)],
     summary="Make an old version current again, as a new version (admins)")
 class ConfigRollbackView(WorkspaceAPIView):
+    error_statuses = (404,)  # a version that does not exist
     def post(self, request: Request) -> Response:
         require(services.may_configure(request.user))
         base = _base_version(request)
@@ -161,13 +227,14 @@ class ConfigRollbackView(WorkspaceAPIView):
         return _answer(version.number, version.document, status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["configuration"], summary="The presets a workspace can start from")
+@extend_schema(tags=["configuration"], responses=PresetOut(many=True), summary="The presets a workspace can start from")
 class ConfigPresetsView(WorkspaceAPIView):
     def get(self, request: Request) -> Response:
         return Response(presets())
 
 
-@extend_schema(tags=["configuration"], summary="Built-in and custom fields of an entity, to draw a form")
+@extend_schema(tags=["configuration"], responses=MetaFieldsOut,
+               summary="Built-in and custom fields of an entity, to draw a form")
 class MetaFieldsView(WorkspaceAPIView):
     def get(self, request: Request, entity: str) -> Response:
         if entity not in entities():

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection, models
 from django.utils.translation import gettext as _
 
+from core.api.inputs import json_problems
 from core.crypto.cipher import decrypt, encrypt
 from core.entities.registry import registry
 
@@ -123,6 +124,11 @@ def clean_custom(*, entity: str, actor: Any, instance: models.Model | None, payl
     role = access_of(actor).role or ""
     result, errors = fields.clean(payload if payload is not None else None, existing=existing, role=role,
                                   creating=creating, resolve_builtin=resolve)
+    for key, value in (payload.items() if isinstance(payload, Mapping) else ()):
+        # text JSONB cannot hold (a NUL character): a web form passes inputs as typed, the API's parser
+        # has already refused them
+        for problem in json_problems(value)[:1]:
+            errors.setdefault(f"custom.{key}", [problem["message"]])
     changed = {key for key in result if result.get(key) != existing.get(key)}
     _db_errors(entity, instance or _model(entity)(), result, changed, errors, actor)
     return ValidatedCustom(_sealed(entity, result)), errors

@@ -16,10 +16,17 @@ from django.core.validators import URLValidator
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from core.api.inputs import BIGINT_MAX, json_problems
+
 from .normalize import normalize_emails, normalize_phones
 
 MAX_PHONES = 10  # each number adds 36 search tokens (every 4+ digit substring)
 CURRENCIES = frozenset({"CNY", "USD", "EUR", "HKD", "JPY", "GBP", "SGD", "TWD", "KRW", "AUD", "CAD", "CHF"})
+MAX_DECIMAL = Decimal("999999999999.99")  # what the numeric(14, 2) money columns hold
+TEXT_KINDS = ("text", "longtext", "url", "currency")
+# True and False also stand for 1 and 0 (equal hashes)
+BOOLEANS = {True: True, False: False, "true": True, "false": False, "True": True, "False": False,
+            "1": True, "0": False, "on": True, "off": False}
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,8 @@ def _convert(name: str, spec: F, value: Any) -> Any:
         if value is not None and not isinstance(value, dict):
             raise _error(name, _("Custom fields must be an object of field keys and values."), "invalid")
         return value
+    for problem in json_problems(value)[:1]:  # NUL characters, numbers beyond bigint: any caller, form or import
+        raise _error(name, problem["message"], problem["code"])
     if isinstance(value, str):
         value = value.strip()
     empty = value is None or value == "" or value == []
@@ -58,7 +67,9 @@ def _convert(name: str, spec: F, value: Any) -> Any:
             raise _error(name, _("%(field)s is required.") % {"field": label}, "required")
         return {"list": [], "phones": [], "emails": [], "decimal": None, "int": None, "date": None,
                 "fk": None, "bool": False}.get(spec.kind, "")
-    if spec.kind in ("text", "longtext", "url", "currency"):
+    if spec.kind in TEXT_KINDS:
+        if isinstance(value, dict | list | bool):
+            raise _error(name, _("%(field)s must be text.") % {"field": label}, "invalid")
         value = str(value).strip()
         if spec.max_length and len(value) > spec.max_length:
             raise _error(name, _("%(field)s can have at most %(n)d characters.") % {"field": label,
@@ -90,13 +101,13 @@ def _convert(name: str, spec: F, value: Any) -> Any:
             raise _error(name, _("%(field)s must be a list of words.") % {"field": label}, "invalid")
         return list(dict.fromkeys(v.strip() for v in value if v.strip()))
     if spec.kind == "phones":
-        phones = normalize_phones(_as_list(value), field=name)
+        phones = normalize_phones(_as_list(name, label, value), field=name)
         if len(phones) > MAX_PHONES:
             raise _error(name, _("%(field)s can have at most %(n)d numbers.") % {"field": label, "n": MAX_PHONES},
                          "too_many")
         return phones
     if spec.kind == "emails":
-        return normalize_emails(_as_list(value), field=name)
+        return normalize_emails(_as_list(name, label, value), field=name)
     if spec.kind == "decimal":
         try:
             number = Decimal(str(value).replace(",", ""))
@@ -105,11 +116,16 @@ def _convert(name: str, spec: F, value: Any) -> Any:
         if not number.is_finite():
             raise _error(name, _("%(field)s must be a number like 1234.50.") % {"field": label}, "invalid")
         _check_range(name, label, spec, number)
+        if abs(number) > MAX_DECIMAL:
+            raise _error(name, _("%(field)s must be at most %(n)s.") % {"field": label, "n": MAX_DECIMAL},
+                         "max_value")
         return number.quantize(Decimal("0.01"))
     if spec.kind == "int":
         try:
             number = int(value)
-        except (TypeError, ValueError):
+            if isinstance(value, bool) or abs(number) > BIGINT_MAX:
+                raise ValueError
+        except (TypeError, ValueError, OverflowError):
             raise _error(name, _("%(field)s must be a whole number.") % {"field": label}, "invalid") from None
         _check_range(name, label, spec, number)
         return number
@@ -121,18 +137,25 @@ def _convert(name: str, spec: F, value: Any) -> Any:
         except ValueError:
             raise _error(name, _("%(field)s must be a date like 2026-12-31.") % {"field": label}, "invalid") from None
     if spec.kind == "bool":
-        return value in (True, "true", "True", "1", 1, "on")
+        if isinstance(value, dict | list) or value not in BOOLEANS:
+            raise _error(name, _("%(field)s must be true or false.") % {"field": label}, "invalid")
+        return BOOLEANS[value]
     if spec.kind == "fk":
         try:
-            return int(getattr(value, "pk", value))
-        except (TypeError, ValueError):
+            pk = int(getattr(value, "pk", value))
+            if isinstance(value, bool) or not 0 < pk <= BIGINT_MAX:
+                raise ValueError
+            return pk
+        except (TypeError, ValueError, OverflowError):
             raise _error(name, _("%(field)s must be the id of a record.") % {"field": label}, "invalid") from None
     raise ValueError(f"unknown field kind {spec.kind}")
 
 
-def _as_list(value: Any) -> list[str]:
+def _as_list(name: str, label: str, value: Any) -> list[str]:
     if isinstance(value, str):
         return [part.strip() for part in value.replace("，", ",").replace(";", ",").split(",")]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise _error(name, _("%(field)s must be a list of texts.") % {"field": label}, "invalid")
     return list(value)
 
 
@@ -167,3 +190,44 @@ def clean(spec: dict[str, F], data: dict[str, Any], *, partial: bool) -> dict[st
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def input_serializer(name: str, spec: dict[str, F], *, optional: tuple[str, ...] = ()) -> type:
+    """The OpenAPI description of what `clean(spec, …)` accepts, as a DRF serializer class named `name`
+    (documentation only: the services clean the payload). `optional` names required fields the service
+    fills in itself. A PATCH body (partial) requires nothing."""
+    from rest_framework import serializers
+
+    def field(key: str, f: F) -> serializers.Field:
+        required = f.required and key not in optional
+        common = {"required": required, "help_text": str(f.label)}
+        if f.kind in ("text", "longtext", "url"):
+            return serializers.CharField(allow_blank=not required, max_length=f.max_length, **common)
+        if f.kind == "currency":
+            return serializers.ChoiceField(choices=sorted(CURRENCIES), allow_blank=True, **common)
+        if f.kind == "choice":
+            return serializers.ChoiceField(choices=f.choices.choices, **common)
+        if f.kind in ("list", "phones", "emails"):
+            return serializers.ListField(child=serializers.CharField(), **common)
+        if f.kind == "decimal":
+            return serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=not required,
+                                            min_value=f.min_value, max_value=f.max_value or MAX_DECIMAL, **common)
+        if f.kind == "int":
+            return serializers.IntegerField(allow_null=not required, min_value=f.min_value, max_value=f.max_value,
+                                            **common)
+        if f.kind == "date":
+            return serializers.DateField(allow_null=not required, **common)
+        if f.kind == "datetime":
+            return serializers.DateTimeField(allow_null=not required, **common)
+        if f.kind == "bool":
+            return serializers.BooleanField(**common)
+        if f.kind == "fk":
+            return serializers.IntegerField(allow_null=not required, min_value=1, max_value=BIGINT_MAX, **common)
+        if f.kind == "custom":
+            return serializers.DictField(required=False, help_text=_custom_help)
+        raise ValueError(f"unknown field kind {f.kind}")
+
+    return type(name, (serializers.Serializer,), {key: field(key, f) for key, f in spec.items()})
+
+
+_custom_help = "Custom field values by key (see GET /api/v1/meta/fields/{entity}); a PATCH changes only the keys it sends."

@@ -9,13 +9,15 @@ from rest_framework.response import Response
 
 from core.access.scoping import access_of
 from core.api.base import ScopedGenericAPIView
+from core.entities.fields import input_serializer
 from core.records.api import SEARCH, RecordDetailView, RecordListView
 
 from . import filters, selectors, services
 from . import serializers as out
 
+LeadIn = input_serializer("LeadIn", services.LEAD_FIELDS)
 
-@extend_schema(parameters=[SEARCH], tags=["leads"])
+@extend_schema(parameters=[SEARCH], tags=["leads"], request=LeadIn)
 class LeadListView(RecordListView):
     entity = "lead"
     selectors_module = selectors
@@ -27,7 +29,7 @@ class LeadListView(RecordListView):
     ordering_fields = ["id", "name", "company", "score", "created_at", "updated_at"]
 
 
-@extend_schema(tags=["leads"])
+@extend_schema(tags=["leads"], request=LeadIn)
 class LeadDetailView(RecordDetailView):
     entity = "lead"
     selectors_module = selectors

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import django_filters as filters
 
+from core.api.filtering import FilterSet
+
 from .models import Lead
 
 
-class LeadFilter(filters.FilterSet):
+class LeadFilter(FilterSet):
     owner = filters.NumberFilter(field_name="owner_id")
     in_pool = filters.BooleanFilter(field_name="owner", lookup_expr="isnull")
     converted = filters.BooleanFilter(method="filter_converted")

@@ -47,15 +47,19 @@ class LeadOut(serializers.Serializer):
     """Documentation of the lead shape (the API builds it with `lead_out`)."""
 
     id = serializers.IntegerField()
-    company = serializers.CharField()
+    version = serializers.IntegerField(help_text="Raised by one on every change; the ETag of the record.")
+    company = serializers.CharField(allow_blank=True)
     name = serializers.CharField()
-    phones = serializers.ListField(child=serializers.CharField(), help_text="Masked, e.g. 138****5678.")
-    emails = serializers.ListField(child=serializers.EmailField())
-    source = serializers.CharField()
+    title = serializers.CharField(allow_blank=True)
+    phones = serializers.ListField(child=serializers.CharField(), required=False,
+                                   help_text="Masked, e.g. 138****5678; absent for roles that may not see "
+                                             "contact details.")
+    emails = serializers.ListField(child=serializers.CharField(), required=False)
+    source = serializers.CharField(allow_blank=True)
     grade = serializers.ChoiceField(choices=Lead.Grade.choices, allow_blank=True)
     score = serializers.IntegerField(min_value=0, max_value=100)
     status = serializers.ChoiceField(choices=Lead.Status.choices)
-    disqualified_reason = serializers.CharField()
+    disqualified_reason = serializers.CharField(allow_blank=True)
     owner = serializers.IntegerField(allow_null=True)
     in_pool = serializers.BooleanField()
     converted = serializers.BooleanField()
@@ -63,3 +67,6 @@ class LeadOut(serializers.Serializer):
     converted_contact = serializers.IntegerField(allow_null=True)
     converted_deal = serializers.IntegerField(allow_null=True)
     converted_at = serializers.DateTimeField(allow_null=True)
+    custom = serializers.DictField(help_text="Custom field values by key.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,8 +15,26 @@ from .panels import panels
 from .selectors import account_overview
 
 
+def overview_serializer() -> type[serializers.Serializer]:
+    """The answer's shape, from the parts the registered panels declare (built once per process)."""
+    global _overview_out
+    if _overview_out is None:
+        fields: dict = {}
+        for panel in panels():
+            if panel.schema is not None:
+                fields.update(panel.schema())
+        _overview_out = type("AccountOverviewOut", (serializers.Serializer,), fields)
+    return _overview_out
+
+
+_overview_out: type[serializers.Serializer] | None = None
+
+
 @extend_schema(tags=["accounts"], summary="The 360 view of an account")
 class AccountOverviewView(ScopedGenericAPIView):
+    def get_serializer_class(self):
+        return overview_serializer()
+
     def scoped_queryset(self):
         return registry.get("account").open_queryset(actor=self.request.user)
 

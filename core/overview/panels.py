@@ -43,6 +43,7 @@ class OverviewContext:
 Loader = Callable[[OverviewContext], Mapping[str, Any]]
 ApiPart = Callable[[OverviewContext], Mapping[str, Any]]
 PagePart = Callable[[HttpRequest, OverviewContext], tuple[str, Mapping[str, Any]]]
+SchemaPart = Callable[[], Mapping[str, Any]]  # {answer key: a DRF serializer field}, for the OpenAPI document
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Panel:
     load: Loader
     api: ApiPart | None = None
     page: PagePart | None = None
+    schema: SchemaPart | None = None
 
 
 _panels: dict[str, Panel] = {}

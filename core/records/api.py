@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +15,7 @@ from core.access.scoping import access_of, access_record
 from core.api.base import ScopedGenericAPIView, json_object
 from core.api.filtering import RequestedFiltersBackend
 from core.customization.filtering import CustomOrderingFilter, annotate_for_ordering, apply_custom_filters
+from core.entities.fields import input_serializer
 from core.entities.registry import registry
 from core.writepath.versions import etag, parse_if_match
 
@@ -22,6 +24,10 @@ from . import serializers as out
 from .models import Account
 
 SEARCH = OpenApiParameter("q", str, description="Name, email or phone (partial numbers of 4+ digits).")
+AccountIn = input_serializer("AccountIn", services.ACCOUNT_FIELDS)
+ContactIn = input_serializer("ContactIn", services.CONTACT_FIELDS)
+DealIn = input_serializer("DealIn", services.DEAL_FIELDS)
+ProductIn = input_serializer("ProductIn", services.PRODUCT_FIELDS)
 
 
 class RecordListView(ScopedGenericAPIView):
@@ -72,6 +78,8 @@ class RecordListView(ScopedGenericAPIView):
 class RecordDetailView(ScopedGenericAPIView):
     """Read (audited as a view), change and delete one record; modules as in RecordListView."""
 
+    if_match_methods = ("PATCH", "DELETE")  # the record's ETag, checked by the write path (412 when stale)
+
     entity = ""
     selectors_module: Any = selectors
     services_module: Any = services
@@ -113,11 +121,12 @@ class RecordDetailView(ScopedGenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema(parameters=[SEARCH], tags=["accounts"])
+@extend_schema(parameters=[SEARCH], tags=["accounts"], request=AccountIn)
 class AccountListView(RecordListView):
     entity = "account"
     filterset_class = filters.AccountFilter
 
+    @extend_schema(responses={201: out.AccountCreatedOut})
     def post(self, request: Request) -> Response:
         """Create, and report likely duplicates (same company name, phone or email) in the answer."""
         from .duplicates import duplicates_of_account
@@ -129,10 +138,12 @@ class AccountListView(RecordListView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["accounts"])
+@extend_schema(tags=["accounts"], request=AccountIn)
 class AccountDetailView(RecordDetailView):
     entity = "account"
 
+    @extend_schema(responses={200: out.AccountOut, 301: OpenApiResponse(
+        description="Merged into another account: the Location header names it.")})
     def get(self, request: Request, pk: int) -> Response:
         try:
             return super().get(request, pk)
@@ -144,42 +155,46 @@ class AccountDetailView(RecordDetailView):
                             headers={"Location": f"/api/v1/accounts/{target.pk}"})
 
 
-@extend_schema(parameters=[SEARCH], tags=["contacts"])
+@extend_schema(parameters=[SEARCH], tags=["contacts"], request=ContactIn)
 class ContactListView(RecordListView):
     entity = "contact"
+    serializer_class = out.ContactOut
     filterset_class = filters.ContactFilter
 
 
-@extend_schema(tags=["contacts"])
+@extend_schema(tags=["contacts"], request=ContactIn)
 class ContactDetailView(RecordDetailView):
     entity = "contact"
+    serializer_class = out.ContactOut
 
 
-@extend_schema(tags=["deals"])
+@extend_schema(tags=["deals"], request=DealIn)
 class DealListView(RecordListView):
     entity = "deal"
+    serializer_class = out.DealOut
     filterset_class = filters.DealFilter
     ordering_fields = ["id", "name", "amount", "expected_close_date", "created_at", "updated_at"]
 
 
-@extend_schema(tags=["deals"])
+@extend_schema(tags=["deals"], request=DealIn)
 class DealDetailView(RecordDetailView):
     entity = "deal"
+    serializer_class = out.DealOut
 
 
-@extend_schema(tags=["products"])
+@extend_schema(tags=["products"], request=ProductIn)
 class ProductListView(RecordListView):
     entity = "product"
+    serializer_class = out.ProductOut
     filterset_class = filters.ProductFilter
     ordering_fields = ["id", "name", "unit_price"]
 
 
-@extend_schema(tags=["products"])
+@extend_schema(tags=["products"], request=ProductIn)
 class ProductDetailView(RecordDetailView):
     entity = "product"
-
-    def delete(self, request: Request, pk: int) -> Response:
-        raise Http404
+    serializer_class = out.ProductOut
+    http_method_names = ["get", "patch", "head", "options"]  # products are archived (active=false), not deleted
 
 
 class AccountActionView(ScopedGenericAPIView):
@@ -209,7 +224,7 @@ class RevealIn(serializers.Serializer):
     field = serializers.CharField()
 
 
-@extend_schema(tags=["accounts"], request=RevealIn, summary="Reveal a masked field (audited)")
+@extend_schema(tags=["accounts"], request=RevealIn, responses=out.RevealOut, summary="Reveal a masked field (audited)")
 class AccountRevealView(AccountActionView):
     def post(self, request: Request, pk: int) -> Response:
         data = RevealIn(data=request.data)
@@ -219,9 +234,9 @@ class AccountRevealView(AccountActionView):
         return Response({"field": data.validated_data["field"], "value": value})
 
 
-@extend_schema(tags=["contacts"], request=RevealIn, summary="Reveal a masked field (audited)")
+@extend_schema(tags=["contacts"], request=RevealIn, responses=out.RevealOut, summary="Reveal a masked field (audited)")
 class ContactRevealView(ScopedGenericAPIView):
-    serializer_class = out.AccountOut
+    serializer_class = out.RevealOut
 
     def scoped_queryset(self):
         return selectors.contacts(actor=self.request.user)
@@ -274,7 +289,7 @@ class MoveIn(serializers.Serializer):
 
 @extend_schema(tags=["deals"], request=MoveIn, summary="Move a deal to another stage")
 class DealMoveView(ScopedGenericAPIView):
-    serializer_class = out.AccountOut
+    serializer_class = out.DealOut
 
     def scoped_queryset(self):
         return selectors.deals(actor=self.request.user)
@@ -302,7 +317,7 @@ class DuplicateCheckIn(serializers.Serializer):
 
 @extend_schema(tags=["accounts"], request=DuplicateCheckIn, summary="Check for likely duplicates before creating")
 class AccountDuplicateCheckView(ScopedGenericAPIView):
-    serializer_class = out.AccountOut
+    serializer_class = out.AccountDuplicatesOut
 
     def scoped_queryset(self):
         return selectors.accounts(actor=self.request.user)
@@ -316,7 +331,7 @@ class AccountDuplicateCheckView(ScopedGenericAPIView):
         return Response(_duplicates_out(found, access_of(request.user), "account"))
 
 
-@extend_schema(tags=["accounts"], summary="Likely duplicates of an account")
+@extend_schema(tags=["accounts"], responses=out.AccountDuplicatesOut, summary="Likely duplicates of an account")
 class AccountDuplicatesView(AccountActionView):
     def get(self, request: Request, pk: int) -> Response:
         from .duplicates import duplicates_of_account
@@ -327,7 +342,7 @@ class AccountDuplicatesView(AccountActionView):
 
 @extend_schema(tags=["contacts"], summary="Likely duplicates of a contact")
 class ContactDuplicatesView(ScopedGenericAPIView):
-    serializer_class = out.AccountOut
+    serializer_class = out.ContactDuplicatesOut
 
     def scoped_queryset(self):
         return selectors.contacts(actor=self.request.user)
@@ -342,6 +357,7 @@ class ContactDuplicatesView(ScopedGenericAPIView):
 @extend_schema(tags=["contacts"], request=MergeIn, summary="Merge two contacts")
 class ContactMergeView(MergeView):
     entity = "contact"
+    serializer_class = out.ContactOut
 
 
 class ReassignIn(serializers.Serializer):
@@ -351,7 +367,7 @@ class ReassignIn(serializers.Serializer):
 
 @extend_schema(tags=["accounts"], request=ReassignIn, summary="Give many accounts a new owner")
 class AccountReassignView(ScopedGenericAPIView):
-    serializer_class = out.AccountOut
+    serializer_class = out.ReassignedOut
 
     def scoped_queryset(self):
         return selectors.accounts(actor=self.request.user)
@@ -367,8 +383,11 @@ class AccountReassignView(ScopedGenericAPIView):
 EXPORT_LIMIT = 50_000
 
 
-@extend_schema(tags=["accounts"], parameters=[SEARCH], summary="Export the filtered accounts as CSV (audited)")
+@extend_schema(tags=["accounts"], parameters=[SEARCH], summary="Export the filtered accounts as CSV (audited)",
+               responses={(200, "text/csv"): OpenApiTypes.STR})
 class AccountExportView(AccountListView):
+    http_method_names = ["get", "head", "options"]  # the list's POST (create) is not an export
+
     def get(self, request: Request) -> Response:
         import csv
 

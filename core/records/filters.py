@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import django_filters as filters
 
+from core.api.filtering import FilterSet
+
 from .models import Account, Contact, Deal, Product
 
 
-class AccountFilter(filters.FilterSet):
+class AccountFilter(FilterSet):
     owner = filters.NumberFilter(field_name="owner_id")
     in_pool = filters.BooleanFilter(field_name="owner", lookup_expr="isnull")
     tag = filters.CharFilter(field_name="tags", lookup_expr="contains", method="filter_tag")
@@ -22,7 +24,7 @@ class AccountFilter(filters.FilterSet):
         return queryset.filter(tags__contains=[value])
 
 
-class ContactFilter(filters.FilterSet):
+class ContactFilter(FilterSet):
     owner = filters.NumberFilter(field_name="owner_id")
     account = filters.NumberFilter(field_name="account_id")
 
@@ -31,7 +33,7 @@ class ContactFilter(filters.FilterSet):
         fields = ["purchase_role"]
 
 
-class DealFilter(filters.FilterSet):
+class DealFilter(FilterSet):
     owner = filters.NumberFilter(field_name="owner_id")
     account = filters.NumberFilter(field_name="account_id")
     amount_min = filters.NumberFilter(field_name="amount", lookup_expr="gte")
@@ -44,7 +46,7 @@ class DealFilter(filters.FilterSet):
         fields = ["pipeline", "stage", "stage_kind", "currency"]
 
 
-class ProductFilter(filters.FilterSet):
+class ProductFilter(FilterSet):
     class Meta:
         model = Product
         fields = ["active", "currency"]

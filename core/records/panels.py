@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import HttpRequest
 from django.urls import reverse
+from rest_framework import serializers
 
 from core.access.scoping import may
 from core.customization import custom_view
@@ -127,8 +128,37 @@ def _timeline_page(request: HttpRequest, ctx: OverviewContext) -> tuple[str, dic
         "timeline": _timeline(ctx.actor, entity="account", history=ctx["history"], deals=ctx["deals"])}
 
 
+# --- the answer's shape (the OpenAPI document) --------------------------------------------------------
+
+class OverviewTotalsOut(serializers.Serializer):
+    open_count = serializers.IntegerField()
+    open_amount = serializers.CharField(help_text="Decimal as a string; adds up all currencies.")
+    won_count = serializers.IntegerField()
+    won_amount = serializers.CharField(help_text="Decimal as a string; adds up all currencies.")
+    lost_count = serializers.IntegerField()
+
+
+class OverviewCurrencyOut(serializers.Serializer):
+    currency = serializers.CharField()
+    open_amount = serializers.CharField()
+    won_amount = serializers.CharField()
+
+
+class OverviewHistoryOut(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+    actor = serializers.CharField(allow_blank=True)
+    at = serializers.DateTimeField()
+
+
 def register_panels() -> None:
-    register(Panel("profile", 10, load=lambda ctx: {}, api=_profile_api, page=_profile_page))
-    register(Panel("contacts", 20, load=_contacts, api=_contacts_api, page=_contacts_page))
-    register(Panel("deals", 30, load=_deals, api=_deals_api, page=_deals_page))
-    register(Panel("history", 100, load=_history, api=_history_api, page=_timeline_page))
+    register(Panel("profile", 10, load=lambda ctx: {}, api=_profile_api, page=_profile_page,
+                   schema=lambda: {"account": out.AccountOut()}))
+    register(Panel("contacts", 20, load=_contacts, api=_contacts_api, page=_contacts_page,
+                   schema=lambda: {"contacts": out.ContactOut(many=True)}))
+    register(Panel("deals", 30, load=_deals, api=_deals_api, page=_deals_page,
+                   schema=lambda: {"deals": out.DealOut(many=True), "totals": OverviewTotalsOut(),
+                                   "totals_by_currency": OverviewCurrencyOut(many=True)}))
+    register(Panel("history", 100, load=_history, api=_history_api, page=_timeline_page,
+                   schema=lambda: {"history": OverviewHistoryOut(many=True)}))

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from core.api.inputs import NUL, nul_problem
 from core.users.models import User
 
 from .models import SavedView
@@ -32,6 +33,9 @@ def saved_view_save(*, actor: User, path: str, name: str, query: str) -> SavedVi
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": ValidationError(_("Give the view a name."), code="required")})
+    if NUL in name:  # typed into the web page's own small form, which no Django field checks
+        raise ValidationError({"name": ValidationError(nul_problem("name")["message"],
+                                                       code="null_characters_not_allowed")})
     if len(name) > 80:
         raise ValidationError({"name": ValidationError(_("Use at most 80 characters."), code="max_length")})
     if path not in LIST_PATHS:

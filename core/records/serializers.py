@@ -104,15 +104,123 @@ def product_out(product: Product, access: Access) -> dict[str, Any]:
             "currency": product.currency, "active": product.active}
 
 
+# --- documentation of the shapes above, for the OpenAPI document (tests/api/test_documented_responses.py
+# validates real answers against it). `required=False`: a field some roles' answers leave out -----------------
+
 class AccountOut(serializers.Serializer):
-    """Documentation of the account shape (the API builds it with `account_out`)."""
+    """An account, as `account_out` builds it. Finance sees only the billing fields (and id, name, kind,
+    level, status, owner and times); sensitive values are masked."""
 
     id = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="Raised by one on every change; the ETag of the record.")
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=Account.Kind.choices)
-    level = serializers.CharField()
+    level = serializers.ChoiceField(choices=Account.Level.choices, allow_blank=True)
+    industry = serializers.CharField(allow_blank=True, required=False)
+    source = serializers.CharField(allow_blank=True, required=False)
     status = serializers.ChoiceField(choices=Account.Status.choices)
-    phones = serializers.ListField(child=serializers.CharField(), help_text="Masked, e.g. 138****5678.")
-    emails = serializers.ListField(child=serializers.EmailField())
+    tags = serializers.ListField(child=serializers.CharField(), required=False)
+    phones = serializers.ListField(child=serializers.CharField(), help_text="Masked, e.g. 138****5678.",
+                                   required=False)
+    emails = serializers.ListField(child=serializers.CharField(), required=False)
+    province = serializers.CharField(allow_blank=True, required=False)
+    city = serializers.CharField(allow_blank=True, required=False)
+    district = serializers.CharField(allow_blank=True, required=False)
+    address = serializers.CharField(allow_blank=True, required=False)
+    website = serializers.CharField(allow_blank=True, required=False)
+    description = serializers.CharField(allow_blank=True, required=False)
+    billing_name = serializers.CharField(allow_blank=True)
+    tax_number = serializers.CharField(allow_blank=True)
+    bank_account = serializers.CharField(allow_blank=True, help_text="Masked, e.g. ****6789.")
     owner = serializers.IntegerField(allow_null=True)
-    in_pool = serializers.BooleanField()
+    in_pool = serializers.BooleanField(required=False)
+    custom = serializers.DictField(help_text="Custom field values by key (masked where sensitive, only those the "
+                                             "role may see).", required=False)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class PossibleDuplicatesOut(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), help_text="Likely duplicates you may see.")
+    hidden = serializers.IntegerField(help_text="How many more you may not see.")
+
+
+class AccountCreatedOut(AccountOut):
+    """The new account and its likely duplicates (same company name, phone or email)."""
+
+    possible_duplicates = PossibleDuplicatesOut()
+
+
+class ContactOut(serializers.Serializer):
+    """A contact, as `contact_out` builds it; roles that may not see contact details get no phones, emails
+    or WeChat id."""
+
+    id = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="Raised by one on every change; the ETag of the record.")
+    account = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    title = serializers.CharField(allow_blank=True)
+    phones = serializers.ListField(child=serializers.CharField(), help_text="Masked, e.g. 138****5678.",
+                                   required=False)
+    emails = serializers.ListField(child=serializers.CharField(), required=False)
+    wechat_id = serializers.CharField(allow_blank=True, required=False)
+    birthday = serializers.DateField(allow_null=True)
+    purchase_role = serializers.ChoiceField(choices=Contact.PurchaseRole.choices, allow_blank=True)
+    owner = serializers.IntegerField(allow_null=True)
+    custom = serializers.DictField(help_text="Custom field values by key.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class DealOut(serializers.Serializer):
+    """A deal, as `deal_out` builds it. Amounts are decimal strings with their currency."""
+
+    id = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="Raised by one on every change; the ETag of the record.")
+    name = serializers.CharField()
+    account = serializers.IntegerField()
+    contact = serializers.IntegerField(allow_null=True)
+    amount = serializers.CharField(help_text="Decimal as a string, e.g. 1234.50.")
+    currency = serializers.CharField()
+    expected_close_date = serializers.DateField(allow_null=True)
+    pipeline = serializers.CharField()
+    stage = serializers.CharField()
+    stage_kind = serializers.ChoiceField(choices=Deal.Kind.choices)
+    probability = serializers.IntegerField()
+    won_lost_reason = serializers.CharField(allow_blank=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    owner = serializers.IntegerField(allow_null=True)
+    custom = serializers.DictField(help_text="Custom field values by key.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class ProductOut(serializers.Serializer):
+    """A product, as `product_out` builds it."""
+
+    id = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="Raised by one on every change; the ETag of the record.")
+    name = serializers.CharField()
+    sku = serializers.CharField()
+    unit_price = serializers.CharField(help_text="Decimal as a string, e.g. 99.00.")
+    currency = serializers.CharField()
+    active = serializers.BooleanField()
+
+
+class RevealOut(serializers.Serializer):
+    field = serializers.CharField()
+    value = serializers.JSONField(help_text="The plain value: a list of phone numbers, or a text.")
+
+
+class AccountDuplicatesOut(serializers.Serializer):
+    matches = AccountOut(many=True)
+    hidden_matches = serializers.IntegerField(help_text="How many more matches you may not see.")
+
+
+class ContactDuplicatesOut(serializers.Serializer):
+    matches = ContactOut(many=True)
+    hidden_matches = serializers.IntegerField(help_text="How many more matches you may not see.")
+
+
+class ReassignedOut(serializers.Serializer):
+    reassigned = serializers.IntegerField(help_text="How many accounts changed owner.")

@@ -9,15 +9,18 @@ from rest_framework.response import Response
 
 from core.access.scoping import access_of
 from core.api.base import ScopedGenericAPIView, json_object
+from core.entities.fields import input_serializer
 from core.records.api import RecordDetailView, RecordListView
 
 from . import filters, selectors, services
 from . import serializers as out
 
 SEARCH = OpenApiParameter("q", str, description="Words of the subject.")
+TicketIn = input_serializer("TicketIn", services.TICKET_FIELDS, optional=tuple(services.TICKET_DEFAULTS))
+TicketUpdateIn = input_serializer("TicketUpdateIn", services.TICKET_UPDATE_FIELDS)
 
 
-@extend_schema(parameters=[SEARCH], tags=["tickets"])
+@extend_schema(parameters=[SEARCH], tags=["tickets"], request=TicketIn)
 class TicketListView(RecordListView):
     entity = "ticket"
     selectors_module = selectors
@@ -30,7 +33,7 @@ class TicketListView(RecordListView):
                        "next_due_at", "priority_rank"]
 
 
-@extend_schema(tags=["tickets"])
+@extend_schema(tags=["tickets"], request=TicketUpdateIn)
 class TicketDetailView(RecordDetailView):
     entity = "ticket"
     selectors_module = selectors

@@ -5,10 +5,12 @@ from __future__ import annotations
 import django_filters as filters
 from django.db.models import Q, QuerySet
 
+from core.api.filtering import FilterSet
+
 from .models import Ticket
 
 
-class TicketFilter(filters.FilterSet):
+class TicketFilter(FilterSet):
     assignee = filters.NumberFilter(field_name="assignee_id")
     account = filters.NumberFilter(field_name="account_id")
     contact = filters.NumberFilter(field_name="contact_id")

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from core.overview.panels import OverviewContext, Panel, register
 
 from . import selectors
-from .serializers import ticket_out
+from .serializers import TicketOut, ticket_out
 
 TICKET_LIMIT = 100
 
@@ -27,4 +27,5 @@ def _tickets_page(request: HttpRequest, ctx: OverviewContext) -> tuple[str, dict
 
 def register_panels() -> None:
     register(Panel("tickets", 60, load=_tickets, page=_tickets_page,
-                   api=lambda ctx: {"tickets": [ticket_out(t, ctx.access) for t in ctx["tickets"]]}))
+                   api=lambda ctx: {"tickets": [ticket_out(t, ctx.access) for t in ctx["tickets"]]},
+                   schema=lambda: {"tickets": TicketOut(many=True)}))

@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.users.middleware.UserLanguageMiddleware",
+    "core.web.middleware.QueryStringMiddleware",
     "core.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -236,7 +237,10 @@ CELERY_TASK_ALWAYS_EAGER = env.get_bool("CELERY_TASK_ALWAYS_EAGER", default=Fals
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.data_dir() / "celerybeat-schedule")
 
 # --- REST API -------------------------------------------------------------------------------------
+# Request bodies, web forms and API alike (the API's JSON parser reads through request.body; larger is 413).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, said here because the API documents it
 REST_FRAMEWORK = {
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.users.authentication.ApiTokenAuthentication",
         "core.users.authentication.SessionAuthentication",
@@ -265,6 +269,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},  # no badge fetched from swagger.io
+    # several models have a `kind`, `status` or `channel` of their own: one named enum each
+    "ENUM_NAME_OVERRIDES": {
+        "AccountKindEnum": "core.records.models.Account.Kind",
+        "AccountStatusEnum": "core.records.models.Account.Status",
+        "StageKindEnum": "core.records.models.Deal.Kind",
+        "GradeEnum": "core.leads.models.Lead.Grade",
+        "LeadStatusEnum": "core.leads.models.Lead.Status",
+        "ActivityKindEnum": "core.activities.models.Activity.Kind",
+        "TicketChannelEnum": "core.service.models.Ticket.Channel",
+        "TicketStatusEnum": "core.service.models.Ticket.Status",
+        "CampaignChannelEnum": "core.campaigns.models.Campaign.Channel",
+        "CampaignStatusEnum": "core.campaigns.models.Campaign.Status",
+    },
 }
 
 # --- logging: one JSON line per event -------------------------------------------------------------
