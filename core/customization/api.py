@@ -1,13 +1,18 @@
-"""The configuration API: read, validate, save (If-Match), history, diff, rollback, presets, field metadata.
+"""The configuration API: read, validate, save (If-Match), history, diff, rollback, presets, field metadata,
+and edits of one custom field or pipeline.
 
 GET /config answers the document with its version (also as the ETag); PUT /config needs `If-Match` with
 the version it was edited from — a missing header is 428, an old one 409 — and saves nothing when the
-document has any error (400 listing every error by JSON path). Everyone in the workspace reads the
-configuration (forms are drawn from it); only admins and owners change it or read its history.
+document has any error (400 listing every error by JSON path). The smaller endpoints under
+/config/custom-fields/… and /config/pipelines/… take the same `If-Match` and call the edit services the
+settings pages call (core/customization/edits.py), so a change means the same wherever it is made; an
+edit that changes nothing saves no version and answers the version in force. Everyone in the workspace
+reads the configuration (forms are drawn from it); only admins and owners change it or read its history.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404
@@ -22,8 +27,9 @@ from core.api.base import WorkspaceAPIView
 from core.api.errors import ApplicationError
 from core.entities.registry import registry
 
-from . import selectors, services
+from . import edits, selectors, services
 from .current import current_config, current_version, entities
+from .models import ConfigVersion
 from .schema import presets
 
 
@@ -147,7 +153,7 @@ class ConfigView(WorkspaceAPIView):
         base = _base_version(request)
         data = ConfigIn(data=request.data)
         data.is_valid(raise_exception=True)
-        version = services.config_save(actor=request.user, document=data.validated_data["document"],
+        version = edits.config_replace(actor=request.user, document=data.validated_data["document"],
                                        base_version=base, note=data.validated_data.get("note", ""),
                                        moves=data.validated_data.get("stage_moves"))
         return _answer(version.number, version.document)
@@ -247,3 +253,180 @@ class MetaFieldsView(WorkspaceAPIView):
         builtin = [item for item in builtin_meta(entity) if readable is None or item["key"] in readable]
         return Response({"entity": entity, "version": current_version(), "builtin": builtin,
                          "custom": current_config().fields(entity).describe(role=role)})
+
+
+# --- edits of one custom field or pipeline ------------------------------------------------------------
+
+IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True,
+                            description="The configuration version you edited (the ETag of GET /api/v1/config).")
+STAGE_MOVES_HELP = 'Where deals of removed stages go: {"pipeline.stage": "pipeline.stage"}.'
+
+
+def _edited(version: ConfigVersion | None) -> tuple[int, Any]:
+    """(number, document) of what an edit left in force: its new version, or the one it did not change."""
+    if version is None:
+        config = current_config()
+        return config.number, config.document
+    return version.number, version.document
+
+
+def _part(number: int, name: str, value: Any, status_code: int = 200) -> Response:
+    return Response({"version": number, name: value}, status=status_code, headers={"ETag": f'"{number}"'})
+
+
+def _keyed(items: Any, key: str) -> Any:
+    return next((item for item in items or [] if item.get("key") == key), None)
+
+
+def _same_key(spec: dict[str, Any], key: str, name: str) -> dict[str, Any]:
+    """The posted spec with the key of the address; a different key in the body is refused."""
+    if "key" in spec and spec["key"] != key:
+        message = _("The key in the body (%(body)s) must be the key in the address (%(key)s).") % {
+            "body": spec["key"], "key": key}
+        raise ApplicationError(message, code="invalid", fields=[{"path": f"{name}.key", "code": "invalid",
+                                                                  "message": message}])
+    return {"key": key, **spec}
+
+
+def _known_entity(entity: str) -> str:
+    if entity not in entities():
+        raise Http404
+    return entity
+
+
+class FieldIn(serializers.Serializer):
+    field = serializers.DictField(help_text="The field as in custom_fields (config_schemas/custom-fields.schema"
+                                            ".json); its key is the one in the address.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class FieldOut(serializers.Serializer):
+    version = serializers.IntegerField()
+    field = serializers.JSONField()
+
+
+class OrderIn(serializers.Serializer):
+    order = serializers.ListField(child=serializers.CharField(), allow_empty=False,
+                                  help_text="Keys of active fields in form order; active fields left out follow.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class OrderOut(serializers.Serializer):
+    version = serializers.IntegerField()
+    order = serializers.ListField(child=serializers.CharField())
+
+
+class PipelineIn(serializers.Serializer):
+    pipeline = serializers.DictField(help_text="The pipeline with its stages (config_schemas/pipelines.schema."
+                                               "json); its key is the one in the address.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    stage_moves = serializers.DictField(child=serializers.CharField(), required=False, help_text=STAGE_MOVES_HELP)
+
+
+class PipelineOut(serializers.Serializer):
+    version = serializers.IntegerField()
+    pipeline = serializers.JSONField()
+
+
+@extend_schema(tags=["configuration"], parameters=[IF_MATCH])
+class CustomFieldView(WorkspaceAPIView):
+    @extend_schema(request=FieldIn, responses={200: FieldOut, 201: FieldOut},
+                   summary="Add a custom field (201) or change one, its key fixed (admins)")
+    def put(self, request: Request, entity: str, key: str) -> Response:
+        require(services.may_configure(request.user))
+        entity = _known_entity(entity)
+        base = _base_version(request)
+        data = FieldIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        spec = _same_key(data.validated_data["field"], key, "field")
+        exists = _keyed(edits.field_specs(current_config().document, entity), key) is not None
+        version = edits.custom_field_save(actor=request.user, entity=entity, spec=spec,
+                                          original_key=key if exists else None, base_version=base,
+                                          note=data.validated_data.get("note", ""))
+        number, document = _edited(version)
+        return _part(number, "field", _keyed(edits.field_specs(document, entity), key),
+                     status.HTTP_200_OK if exists else status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=FieldOut,
+                   summary="Archive a custom field: hidden everywhere, its stored values kept (admins)")
+    def delete(self, request: Request, entity: str, key: str) -> Response:
+        require(services.may_configure(request.user))
+        entity = _known_entity(entity)
+        version = edits.custom_field_archive(actor=request.user, entity=entity, key=key,
+                                             base_version=_base_version(request))
+        number, document = _edited(version)
+        return _part(number, "field", _keyed(edits.field_specs(document, entity), key))
+
+
+@extend_schema(tags=["configuration"], parameters=[IF_MATCH], request=None, responses=FieldOut,
+               summary="Restore an archived custom field with its values (admins)")
+class CustomFieldRestoreView(WorkspaceAPIView):
+    def post(self, request: Request, entity: str, key: str) -> Response:
+        require(services.may_configure(request.user))
+        entity = _known_entity(entity)
+        version = edits.custom_field_restore(actor=request.user, entity=entity, key=key,
+                                             base_version=_base_version(request))
+        number, document = _edited(version)
+        return _part(number, "field", _keyed(edits.field_specs(document, entity), key))
+
+
+@extend_schema(tags=["configuration"], parameters=[IF_MATCH], request=OrderIn, responses=OrderOut,
+               summary="Reorder the active custom fields of an entity (admins)")
+class CustomFieldOrderView(WorkspaceAPIView):
+    def patch(self, request: Request, entity: str) -> Response:
+        require(services.may_configure(request.user))
+        entity = _known_entity(entity)
+        base = _base_version(request)
+        data = OrderIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = edits.custom_fields_reorder(actor=request.user, entity=entity, keys=data.validated_data["order"],
+                                              base_version=base, note=data.validated_data.get("note", ""))
+        number, document = _edited(version)
+        return _part(number, "order", [spec["key"] for spec in edits.ordered_active(edits.field_specs(document,
+                                                                                                      entity))])
+
+
+@extend_schema(tags=["configuration"], parameters=[IF_MATCH])
+class PipelineView(WorkspaceAPIView):
+    @extend_schema(request=PipelineIn, responses={200: PipelineOut, 201: PipelineOut},
+                   summary="Add a pipeline (201) or change one with its stages (admins)")
+    def put(self, request: Request, key: str) -> Response:
+        require(services.may_configure(request.user))
+        base = _base_version(request)
+        data = PipelineIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        spec = _same_key(data.validated_data["pipeline"], key, "pipeline")
+        exists = _keyed(current_config().document.get("pipelines"), key) is not None
+        version = edits.pipeline_save(actor=request.user, spec=spec, original_key=key if exists else None,
+                                      base_version=base, note=data.validated_data.get("note", ""),
+                                      moves=data.validated_data.get("stage_moves"))
+        number, document = _edited(version)
+        return _part(number, "pipeline", _keyed(document.get("pipelines"), key),
+                     status.HTTP_200_OK if exists else status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=PipelineOut,
+                   summary="Archive a pipeline: no new deals, those in it stay (admins)")
+    def delete(self, request: Request, key: str) -> Response:
+        return _pipeline_flag(request, key, edits.pipeline_archive)
+
+
+def _pipeline_flag(request: Request, key: str, change: Callable[..., ConfigVersion | None]) -> Response:
+    """Archive, restore or make default: one edit service, If-Match, the pipeline as it is afterwards."""
+    require(services.may_configure(request.user))
+    version = change(actor=request.user, key=key, base_version=_base_version(request))
+    number, document = _edited(version)
+    return _part(number, "pipeline", _keyed(document.get("pipelines"), key))
+
+
+@extend_schema(tags=["configuration"], parameters=[IF_MATCH], request=None, responses=PipelineOut,
+               summary="Restore an archived pipeline (admins)")
+class PipelineRestoreView(WorkspaceAPIView):
+    def post(self, request: Request, key: str) -> Response:
+        return _pipeline_flag(request, key, edits.pipeline_restore)
+
+
+@extend_schema(tags=["configuration"], parameters=[IF_MATCH], request=None, responses=PipelineOut,
+               summary="Make a pipeline the default for new deals (admins)")
+class PipelineDefaultView(WorkspaceAPIView):
+    def post(self, request: Request, key: str) -> Response:
+        return _pipeline_flag(request, key, edits.pipeline_make_default)

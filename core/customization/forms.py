@@ -1,8 +1,8 @@
 """Web forms of the configuration settings pages. They only collect input and build document parts.
 
 A custom field form turns its inputs into one field spec, a pipeline form into one pipeline spec; the
-view puts that into a copy of the version in force and hands the whole document to the services, which
-alone decide what is valid. Numbers that do not parse are passed on as text so that the service names
+view hands that spec to an edit service (core/customization/edits.py), which puts it into the version
+in force and alone decides what is valid. Numbers that do not parse are passed on as text so that the service names
 the problem at the right JSON path; `place_errors` then puts each ConfigError next to the input (or
 repeated row: option, stage) that caused it.
 

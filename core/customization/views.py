@@ -2,17 +2,18 @@
 JSON document, history with diff and rollback.
 
 Only admins and owners open them (`services.may_configure`; everyone else gets 403). A page reads the
-version in force and sends that version back as `base_version`; a change builds the whole next document
-from the version in force plus the edit and goes through `services.config_save`, `config_rollback` or
-`config_apply_preset`, which validate it, refuse a stale base (409, shown with a reload link) and report
-every problem as a ConfigError (JSON path, message). The forms put each one next to the input that
-caused it. A stage that still holds deals cannot go without saying where they move: the page asks
-with a menu per stage and sends the answers as `moves` with the next attempt.
+version in force and sends that version back as `base_version`. The views edit no document themselves:
+they turn the posted form into the arguments of one edit service (`edits.custom_field_save`,
+`pipeline_save`, …, the same functions the config API calls) or of `config_rollback`,
+`config_apply_preset`, `edits.config_replace`, which validate, refuse a stale base (409, shown with a
+reload link) and report every problem as a ConfigError (JSON path, message). The forms put each one
+next to the input that caused it. A stage that still holds deals cannot go without saying where they
+move: the page asks with a menu per stage and sends the answers as `moves` with the next attempt.
+tests/customization/test_views_edit_nothing.py fails when a view builds a document again.
 """
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 from collections.abc import Callable, Mapping
@@ -30,8 +31,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.api.errors import Conflict
 
-from . import selectors, services
+from . import edits, selectors, services
 from .current import current_config, entities
+from .edits import field_specs, ordered_active
 from .fieldtypes import localized
 from .forms import (
     APPLIES_TO,
@@ -78,14 +80,14 @@ def admin_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 @dataclass
 class InForce:
     number: int
-    document: dict[str, Any]  # a copy: callers edit it
+    document: Mapping[str, Any]  # the shared compiled version's: read it, never change it
     row: ConfigVersion | None
 
 
 def in_force() -> InForce:
     config = current_config()
     row = selectors.versions().filter(number=config.number).first() if config.number else None
-    return InForce(config.number, copy.deepcopy(dict(config.document)), row)
+    return InForce(config.number, config.document, row)
 
 
 def base_version(request: HttpRequest) -> int:
@@ -106,8 +108,10 @@ class Outcome:
         return 409 if self.conflict else 400 if self.errors else 200
 
 
-def attempt(call: Callable[..., ConfigVersion], **kwargs: Any) -> Outcome:
-    """Run one service write; its refusal (invalid document, stale base) as an Outcome."""
+def attempt(call: Callable[..., ConfigVersion | None], **kwargs: Any) -> Outcome:
+    """Run one service write; its refusal (invalid document, stale base) as an Outcome.
+
+    An edit that changed nothing saved nothing: an Outcome without version or errors (status 200)."""
     try:
         return Outcome(version=call(**kwargs))
     except services.InvalidConfig as error:
@@ -251,38 +255,7 @@ def _entity(entity: str) -> str:
     return entity
 
 
-def _specs(document: Mapping[str, Any], entity: str) -> list[dict[str, Any]]:
-    return list((document.get("custom_fields") or {}).get(entity) or [])
-
-
-def _has_order(spec: Mapping[str, Any]) -> bool:
-    return isinstance(spec.get("order"), int) and not isinstance(spec.get("order"), bool)
-
-
-def ordered_active(specs: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """Active fields in form order, as compiled.CompiledFields orders them (by `order`, then listed)."""
-    active = [(position, spec) for position, spec in enumerate(specs) if not spec.get("archived")]
-    active.sort(key=lambda item: (not _has_order(item[1]), item[1]["order"] if _has_order(item[1]) else 0,
-                                  item[0]))
-    return [spec for _position, spec in active]
-
-
-def with_field(document: dict[str, Any], entity: str, spec: dict[str, Any], original: str) -> int:
-    """Put `spec` into `document` in place of the field `original` (or after the others); its index."""
-    custom = document.setdefault("custom_fields", {})
-    specs = custom.setdefault(entity, [])
-    for index, existing in enumerate(specs):
-        if original and existing.get("key") == original:
-            specs[index] = spec
-            return index
-    orders = [s["order"] for s in specs if _has_order(s) and not s.get("archived")]
-    if orders and "order" not in spec:
-        spec["order"] = max(orders) + 1  # fields with an order come first: a new one goes last
-    specs.append(spec)
-    return len(specs) - 1
-
-
-def _find(specs: list[dict[str, Any]], key: str) -> dict[str, Any] | None:
+def _find(specs: list[Mapping[str, Any]], key: str) -> Mapping[str, Any] | None:
     return next((spec for spec in specs if spec.get("key") == key), None)
 
 
@@ -340,7 +313,7 @@ def _field_rows(specs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list
 
 
 def _fields_context(state: InForce, entity: str) -> dict[str, Any]:
-    specs = _specs(state.document, entity)
+    specs = field_specs(state.document, entity)
     active, archived = _field_rows(specs)
     return {"entity": entity, "entity_label": entity_label(entity), "entities": _field_counts(state.document),
             "active": active, "archived": archived, "base": state.number,
@@ -351,8 +324,12 @@ def _currency(document: Mapping[str, Any]) -> str:
     return (document.get("settings") or {}).get("default_currency") or "CNY"
 
 
-def _saved_response(request: HttpRequest, version: ConfigVersion, url: str) -> HttpResponse:
-    saved(request, version)
+def _saved_response(request: HttpRequest, version: ConfigVersion | None, url: str) -> HttpResponse:
+    """Back to `url` saying which version was saved, or that the edit changed nothing (no version)."""
+    if version is None:
+        messages.info(request, _("Nothing changed, so no new version was saved."))
+    else:
+        saved(request, version)
     return redirect(url)
 
 
@@ -370,8 +347,7 @@ def field_order(request: HttpRequest, entity: str) -> HttpResponse:
     entity = _entity(entity)
     state = in_force()
     base = base_version(request)
-    specs = _specs(state.document, entity)
-    current = [spec["key"] for spec in ordered_active(specs)]
+    current = [spec["key"] for spec in ordered_active(field_specs(state.document, entity))]
     posted = [key for key in request.POST.getlist("order") if key in current]
     keys = list(dict.fromkeys(posted + [key for key in current if key not in posted]))
     key, _sep, direction = request.POST.get("move", "").rpartition(":")
@@ -380,13 +356,8 @@ def field_order(request: HttpRequest, entity: str) -> HttpResponse:
         other = index - 1 if direction == "up" else index + 1
         if 0 <= other < len(keys):
             keys[index], keys[other] = keys[other], keys[index]
-    outcome = Outcome()
-    if keys != current or any(_find(specs, k).get("order") != n for n, k in enumerate(keys, start=1)):
-        for number, key in enumerate(keys, start=1):
-            _find(specs, key)["order"] = number
-        state.document.setdefault("custom_fields", {})[entity] = specs
-        outcome = attempt(services.config_save, actor=request.user, document=state.document, base_version=base,
-                          note=_("Reordered the fields of %(entity)s") % {"entity": entity_label(entity)})
+    outcome = attempt(edits.custom_fields_reorder, actor=request.user, entity=entity, keys=keys,
+                      base_version=base)  # the same order again saves nothing
     if not request.htmx:
         if outcome.version:
             return _saved_response(request, outcome.version, reverse("customization:fields", args=[entity]))
@@ -410,22 +381,11 @@ def field_archive(request: HttpRequest, entity: str, key: str) -> HttpResponse:
     entity = _entity(entity)
     state = in_force()
     base = base_version(request)
-    specs = _specs(state.document, entity)
-    spec = _find(specs, key)
-    if spec is None:
+    if _find(field_specs(state.document, entity), key) is None:
         raise Http404
-    archive = request.POST.get("archived") == "1"
-    label = localized(spec.get("label")) or key
-    if archive:
-        spec["archived"] = True
-        note = _("Archived the field “%(label)s” of %(entity)s")
-    else:
-        spec.pop("archived", None)
-        note = _("Restored the field “%(label)s” of %(entity)s")
-    state.document.setdefault("custom_fields", {})[entity] = specs
-    outcome = attempt(services.config_save, actor=request.user, document=state.document, base_version=base,
-                      note=note % {"label": label, "entity": entity_label(entity)})
-    if outcome.version:
+    change = edits.custom_field_archive if request.POST.get("archived") == "1" else edits.custom_field_restore
+    outcome = attempt(change, actor=request.user, entity=entity, key=key, base_version=base)
+    if outcome.status == 200:
         return _saved_response(request, outcome.version, reverse("customization:fields", args=[entity]))
     context = _fields_context(in_force(), entity) | {"outcome": outcome, "base": base}
     return render(request, "customization/fields.html", context, status=outcome.status)
@@ -433,11 +393,9 @@ def field_archive(request: HttpRequest, entity: str, key: str) -> HttpResponse:
 
 def _field_form_context(state: InForce, entity: str, form: FieldForm, options: list[Row], original: str, base: int,
                         outcome: Outcome | None = None, spec: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    specs = _specs(state.document, entity)
+    specs = field_specs(state.document, entity)
     if spec is not None:
-        document = {"custom_fields": {entity: copy.deepcopy(specs)}}
-        with_field(document, entity, dict(spec), original)
-        specs = document["custom_fields"][entity]
+        specs, _index = edits.fields_with(specs, spec, original)
     return {
         "entity": entity, "entity_label": entity_label(entity), "entities": _field_counts(state.document),
         "form": form, "options": options, "original": original, "base": base, "outcome": outcome or Outcome(),
@@ -454,7 +412,7 @@ def field_edit(request: HttpRequest, entity: str, key: str = "") -> HttpResponse
     """Add a field (no key) or change one; the key of a saved field is fixed."""
     entity = _entity(entity)
     state = in_force()
-    existing = _find(_specs(state.document, entity), key) if key else None
+    existing = _find(field_specs(state.document, entity), key) if key else None
     if key and existing is None:
         raise Http404
     if request.method != "POST":
@@ -474,16 +432,11 @@ def field_edit(request: HttpRequest, entity: str, key: str = "") -> HttpResponse
     spec = form.build_spec(existing, options)
     outcome = Outcome()
     if not form.errors:
-        document = state.document
-        index = with_field(document, entity, spec, key)
-        label = localized(spec.get("label")) or spec.get("key")
-        note = form.cleaned_data.get("note") or (
-            _("Changed the field “%(label)s” of %(entity)s") if existing
-            else _("Added the field “%(label)s” to %(entity)s")) % {"label": label, "entity": entity_label(entity)}
-        outcome = attempt(services.config_save, actor=request.user, document=document, base_version=base,
-                          note=note)
-        if outcome.version:
+        outcome = attempt(edits.custom_field_save, actor=request.user, entity=entity, spec=spec,
+                          original_key=key or None, base_version=base, note=form.cleaned_data.get("note", ""))
+        if outcome.status == 200:
             return _saved_response(request, outcome.version, reverse("customization:fields", args=[entity]))
+        _specs, index = edits.fields_with(field_specs(state.document, entity), spec, key)  # where the errors point
         form.place_errors(outcome.errors, entity, index, options)
     else:
         outcome = Outcome(errors=[ConfigError("$", _("Correct the marked inputs."))])
@@ -499,15 +452,13 @@ def field_preview(request: HttpRequest, entity: str) -> HttpResponse:
     entity = _entity(entity)
     state = in_force()
     original = request.POST.get("original", "")
-    existing = _find(_specs(state.document, entity), original) if original else None
+    existing = _find(field_specs(state.document, entity), original) if original else None
     form = FieldForm(request.POST, existing=bool(existing))
     form.is_valid()
     spec = form.build_spec(existing, posted_options(request.POST))
-    specs = _specs(state.document, entity)
-    document = {"custom_fields": {entity: specs}}
-    with_field(document, entity, spec, original if existing else "")
+    specs, _index = edits.fields_with(field_specs(state.document, entity), spec, original if existing else "")
     return render(request, "customization/_preview.html", {
-        "preview": preview_sections(document["custom_fields"][entity], editing=spec.get("key") or "new"),
+        "preview": preview_sections(specs, editing=spec.get("key") or "new"),
         "currency": _currency(state.document), "entity_label": entity_label(entity)})
 
 
@@ -536,34 +487,23 @@ def pipelines(request: HttpRequest) -> HttpResponse:
     return render(request, "customization/pipelines.html", _pipelines_context(in_force()))
 
 
+PIPELINE_ACTIONS: dict[str, Callable[..., ConfigVersion | None]] = {
+    "default": edits.pipeline_make_default, "archive": edits.pipeline_archive, "restore": edits.pipeline_restore}
+
+
 @admin_only
 @require_POST
 def pipeline_action(request: HttpRequest, key: str) -> HttpResponse:
     """Make a pipeline the default, archive it or restore it."""
     state = in_force()
     base = base_version(request)
-    found = [p for p in state.document.get("pipelines") or [] if p.get("key") == key]
-    if not found:
+    if not any(p.get("key") == key for p in state.document.get("pipelines") or []):
         raise Http404
-    pipeline = found[0]
-    label = localized(pipeline.get("label")) or key
-    action = request.POST.get("action")
-    if action == "default":
-        for other in state.document["pipelines"]:
-            other.pop("default", None)
-        pipeline["default"] = True
-        note = _("Made “%(label)s” the default pipeline")
-    elif action == "archive":
-        pipeline["archived"] = True
-        note = _("Archived the pipeline “%(label)s”")
-    elif action == "restore":
-        pipeline.pop("archived", None)
-        note = _("Restored the pipeline “%(label)s”")
-    else:
+    change = PIPELINE_ACTIONS.get(request.POST.get("action", ""))
+    if change is None:
         raise BadRequest("action")
-    outcome = attempt(services.config_save, actor=request.user, document=state.document, base_version=base,
-                      note=note % {"label": label})
-    if outcome.version:
+    outcome = attempt(change, actor=request.user, key=key, base_version=base)
+    if outcome.status == 200:
         return _saved_response(request, outcome.version, reverse("customization:pipelines"))
     context = _pipelines_context(in_force()) | {"outcome": outcome, "base": base}
     return render(request, "customization/pipelines.html", context, status=outcome.status)
@@ -574,7 +514,7 @@ def _required_field_choices(document: Mapping[str, Any]) -> list[tuple[str, str]
 
     choices = [(item["key"], item["label"]) for item in builtin_meta("deal")]
     choices += [(f"custom.{spec['key']}", localized(spec.get("label")) or spec["key"])
-                for spec in ordered_active(_specs(document, "deal"))]
+                for spec in ordered_active(field_specs(document, "deal"))]
     return choices
 
 
@@ -594,7 +534,7 @@ def _pipeline_form_context(state: InForce, form: PipelineForm, stages: list[Row]
 def pipeline_edit(request: HttpRequest, key: str = "") -> HttpResponse:
     """Add a pipeline (no key) or change one: its names, default, archived, and its ordered stages."""
     state = in_force()
-    pipelines_list = state.document.setdefault("pipelines", [])
+    pipelines_list = state.document.get("pipelines") or []
     index = next((i for i, p in enumerate(pipelines_list) if p.get("key") == key), None) if key else None
     if key and index is None:
         raise Http404
@@ -618,24 +558,14 @@ def pipeline_edit(request: HttpRequest, key: str = "") -> HttpResponse:
         outcome = Outcome(errors=[ConfigError("$", _("Correct the marked inputs."))])
         return render(request, "customization/pipeline_form.html",
                       _pipeline_form_context(state, form, stages, key, base, outcome), status=400)
-    if index is None:
-        pipelines_list.append(spec)
-        index = len(pipelines_list) - 1
-    else:
-        pipelines_list[index] = spec
-    if spec.get("default"):
-        for position, other in enumerate(pipelines_list):
-            if position != index:
-                other.pop("default", None)
-    label = localized(spec.get("label")) or spec["key"]
-    note = form.cleaned_data.get("note") or (
-        _("Changed the pipeline “%(label)s”") if key else _("Added the pipeline “%(label)s”")) % {"label": label}
-    moves = chosen_moves(request, state.document)
-    outcome = attempt(services.config_save, actor=request.user, document=state.document, base_version=base,
-                      note=note, moves=moves)
-    if outcome.version:
+    # the document this save would make: its stages are where the deals of removed ones may go
+    target, index = edits.with_pipeline(state.document, spec, key)
+    moves = chosen_moves(request, target)
+    outcome = attempt(edits.pipeline_save, actor=request.user, spec=spec, original_key=key or None,
+                      base_version=base, note=form.cleaned_data.get("note", ""), moves=moves)
+    if outcome.status == 200:
         return _saved_response(request, outcome.version, reverse("customization:pipelines"))
-    asks, rest = split_moves(outcome.errors, state.document, moves)
+    asks, rest = split_moves(outcome.errors, target, moves)
     form.place_errors(rest, index, stages)
     return render(request, "customization/pipeline_form.html",
                   _pipeline_form_context(in_force(), form, stages, key, base, outcome, asks),
@@ -676,7 +606,7 @@ def json_document(request: HttpRequest) -> HttpResponse:
         return render(request, "customization/json.html", context, status=400)
     moves = chosen_moves(request, document)
     if request.POST.get("action") == "save":
-        outcome = attempt(services.config_save, actor=request.user, document=document, base_version=base,
+        outcome = attempt(edits.config_replace, actor=request.user, document=document, base_version=base,
                           note=form.cleaned_data.get("note", ""), moves=moves)
         if outcome.version:
             return _saved_response(request, outcome.version, reverse("customization:json"))

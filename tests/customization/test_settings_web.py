@@ -233,6 +233,22 @@ def test_reordering_saves_the_order(team, alpha):
     assert _versions(alpha) == [1, 2, 3]
 
 
+def test_an_edit_that_changes_nothing_saves_no_version(team, alpha):
+    _save(alpha, team.owner, lambda d: d.setdefault("custom_fields", {}).setdefault("deal", []).append(
+        _field("budget_code")))
+    with schema_context(alpha.schema_name):
+        user_update_profile(user=team.owner, language="en")
+    client = _login(team.owner)
+    # the field saved again as it is, and a restore of a field that is not archived
+    unchanged = _field_post(1, original="budget_code", label_zh="字段budget_code", label_en="Field budget_code")
+    response = client.post(f"{BASE}fields/deal/edit/budget_code/", unchanged, follow=True)
+    assert response.redirect_chain == [(f"{BASE}fields/deal/", 302)]
+    assert "Nothing changed, so no new version was saved." in response.content.decode()
+    response = client.post(f"{BASE}fields/deal/archive/budget_code/", {"base_version": "1", "archived": "0"})
+    assert (response.status_code, response["Location"]) == (302, f"{BASE}fields/deal/")
+    assert _versions(alpha) == [1]
+
+
 def test_archive_keeps_stored_values_and_restore_brings_them_back(team, alpha):
     _save(alpha, team.owner, lambda d: d.setdefault("custom_fields", {}).setdefault("deal", []).append(
         _field("budget_code")))
