@@ -1,13 +1,17 @@
-"""What a reader may filter and sort records by: only what they may read.
+"""What a reader may filter, sort, search and compare records by: only what they may read.
 
-One place decides it for one role and one kind of record, and every list (API and web) and export
-asks here:
+One place decides it for one role and one kind of record, and every list (API and web), export,
+search box and duplicate check asks here:
 
 - built-in fields: those the entity's `readable_fields` gives the role (finance reads an account's
-  name, level, status and billing fields, and no person's phones or emails); a filter or an
-  `ordering=` term on any other is refused (API: a 400 naming the parameter; web: the filter is not
-  offered and its parameter ignored);
-- custom fields: those the role sees that are not sensitive (core.customization.filtering).
+  name, level, status and billing fields, and no person's phones or emails); a filter, an `ordering=`
+  term or a search on any other is refused (API: a 400 naming the parameter; web: the filter is not
+  offered and its parameter ignored; search: the field is not searched);
+- custom fields: those the role sees that are not sensitive (core.customization.filtering);
+- phones, which every role that reads them sees masked (138****5678): a search matches the four digits
+  the mask shows, and — for roles that may reveal phones — the whole number, an exact lookup recorded
+  in the audit log like a reveal (`audit_phone_lookup`). No other fragment of a number matches, so the
+  masked middle digits cannot be found one request at a time.
 
 When a role reads every built-in field, the checks cost nothing but a look at the parameter names;
 custom fields are looked up only when a `custom.` parameter is present.
@@ -37,7 +41,7 @@ NOT_FILTERS = frozenset({"q", "ordering", "cursor", "page_size", "page", "after"
 
 
 class QueryRules:
-    """The fields one reader may filter and sort one kind of record by."""
+    """The fields one reader may filter, sort, search and compare one kind of record by."""
 
     def __init__(self, entity: str | EntityType, access: Access):
         self.entity = registry.get(entity) if isinstance(entity, str) else entity
@@ -50,6 +54,24 @@ class QueryRules:
     def reads(self, field: str) -> bool:
         """Whether the reader may read built-in field `field` (`owner` or its column `owner_id`)."""
         return self.readable is None or field in self.readable or field.removesuffix("_id") in self.readable
+
+    def text_fields(self, fields: Iterable[str]) -> tuple[str, ...]:
+        """The name-like fields of `fields` a search may look into."""
+        return tuple(field for field in fields if self.reads(field))
+
+    def searches_emails(self) -> bool:
+        return "emails" in self.entity.fields and self.reads("emails")
+
+    def _reads_phones(self) -> bool:
+        return "phones" in self.entity.sensitive and self.reads("phones")
+
+    def matches_phone_tail(self) -> bool:
+        """A search by the four digits a masked number shows (…5678): whoever reads the masked phones."""
+        return self._reads_phones()
+
+    def matches_whole_phone(self) -> bool:
+        """A search or duplicate check by a whole number: roles that may reveal phones, audited."""
+        return self._reads_phones() and self.access.may_reveal()
 
     # --- list parameters --------------------------------------------------------------------------
 
@@ -132,3 +154,17 @@ def query_rules(entity: str | EntityType, actor: Any) -> QueryRules:
     """The rules for `actor` (a user) on `entity`."""
     return QueryRules(entity, access_of(actor))
 
+
+def audit_phone_lookup(*, actor: Any, entity: str, phones: Iterable[str]) -> None:
+    """A search or duplicate check by whole numbers tells whether records have them: audited like a reveal.
+
+    One entry per lookup, hit or not, naming the numbers masked; a run of guesses shows as a run of entries.
+    """
+    from core.audit.models import AuditAction
+    from core.audit.services import audit_record
+    from core.entities.masking import mask_phones
+
+    phones = list(phones)
+    if phones:
+        audit_record(actor=actor, action=AuditAction.PHONE_LOOKUP, entity=entity,
+                     record_label=", ".join(mask_phones(phones)), fields=["phones"])

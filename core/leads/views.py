@@ -69,7 +69,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
-        qs = records_selectors.search(qs, query, text_fields=("company", "name"))
+        qs = records_selectors.search(qs, query, actor=actor, text_fields=("company", "name"))
     rows, next_query = keyset_page(request, qs.select_related("owner"))
     access = access_of(actor)
     return render(request, "leads/lead_list.html", {

@@ -22,7 +22,9 @@ from . import filters, selectors, services
 from . import serializers as out
 from .models import Account
 
-SEARCH = OpenApiParameter("q", str, description="Name, email or phone (partial numbers of 4+ digits).")
+SEARCH = OpenApiParameter("q", str, description=(
+    "Any part of a name or email the role may read; a phone by its last four digits or the whole number "
+    "(roles that may reveal phones; audited)."))
 
 
 class RecordListView(ScopedGenericAPIView):
@@ -54,7 +56,8 @@ class RecordListView(ScopedGenericAPIView):
         """The scoped rows the query string asks for: filters, custom filters, ordering and `q`.
 
         A filter or ordering by a field the caller's role may not read is a 400 naming the parameter,
-        before any row is read (core.customization.query_rules).
+        before any row is read (core.customization.query_rules); the search looks only into readable
+        fields.
         """
         params = request.query_params
         rules = QueryRules(self.entity, access_of(request.user))
@@ -67,7 +70,7 @@ class RecordListView(ScopedGenericAPIView):
         qs = self.filter_queryset(qs)
         query = params.get("q", "").strip()
         if query and hasattr(qs.model, "search_tokens"):
-            qs = selectors.search(qs, query, text_fields=self.text_fields)
+            qs = selectors.search(qs, query, actor=request.user, text_fields=self.text_fields)
         return qs
 
     def get(self, request: Request) -> Response:

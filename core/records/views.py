@@ -209,7 +209,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
-        qs = selectors.search(qs, query)
+        qs = selectors.search(qs, query, actor=actor)
     rows, next_query = keyset_page(request, qs.select_related("owner"))
     access = access_of(actor)
     return render(request, "records/account_list.html", {
@@ -312,7 +312,7 @@ def pool(request: HttpRequest) -> HttpResponse:
                                queryset=selectors.pool(actor=actor)).qs
     query = request.GET.get("q", "").strip()
     if query:
-        qs = selectors.search(qs, query)
+        qs = selectors.search(qs, query, actor=actor)
     rows, next_query = keyset_page(request, qs)
     return render(request, "records/pool.html", {
         "rows": rows, "filter_form": rules.offered(forms.PoolFilterForm(request.GET or None), filters.AccountFilter),
@@ -336,7 +336,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
-        qs = selectors.search(qs, query)
+        qs = selectors.search(qs, query, actor=actor)
     rows, next_query = keyset_page(request, qs.select_related("owner", "account"))
     access = access_of(actor)
     return render(request, "records/contact_list.html", {
@@ -646,9 +646,9 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     results: dict[str, list] = {"accounts": [], "contacts": [], "deals": []}
     if query:
-        results["accounts"] = list(selectors.search(selectors.accounts(actor=actor), query)
+        results["accounts"] = list(selectors.search(selectors.accounts(actor=actor), query, actor=actor)
                                    .select_related("owner").order_by("-id")[:SEARCH_LIMIT])
-        results["contacts"] = list(selectors.search(selectors.contacts(actor=actor), query)
+        results["contacts"] = list(selectors.search(selectors.contacts(actor=actor), query, actor=actor)
                                    .select_related("account").order_by("-id")[:SEARCH_LIMIT])
         results["deals"] = with_stage_labels(list(selectors.deals(actor=actor).filter(name__icontains=query)
                                                    .select_related("account").order_by("-id")[:SEARCH_LIMIT]))

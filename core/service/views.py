@@ -154,7 +154,7 @@ def ticket_queue(request: HttpRequest) -> HttpResponse:
     qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
-        qs = records_selectors.search(qs, query, text_fields=("subject",))
+        qs = records_selectors.search(qs, query, actor=actor, text_fields=("subject",))
     page = Paginator(qs.select_related("account", "assignee"), PAGE_SIZE).get_page(request.GET.get("page"))
     with_sla_state(page.object_list, now)
     custom.attach(page.object_list)

@@ -1,6 +1,9 @@
-"""Filters and ordering are no oracles: a reader filters and sorts only by what they may read
-(core.customization.query_rules). Finance, which reads no phone, email or address of an account,
-filters and sorts by none of them."""
+"""Search, filters, ordering and duplicate checks are no oracles: none of them tells a reader anything
+that masking or field permissions hide (core.customization.query_rules, docs/security.md).
+
+Every role that reads phones sees them masked (139****5678): a search matches the four digits the mask
+shows, and — for roles that may reveal phones — the whole number, audited; no other fragment. Finance,
+which reads no phone or email of an account, searches, filters, sorts and compares by neither."""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from tests.factories import PASSWORD
 from tests.records.conftest import api_for
 
 NUMBER = "13912345678"
+# fragments that run into the masked middle digits (3912345678 is a valid number of its own)
+MASKED_FRAGMENTS = ["1391", "9123", "1234", "391234", "12345678", "1391234567", "3912345678"]
 CUSTOM_FIELDS = {"account": [
     {"key": "segment", "type": "text", "label": {"zh-hans": "细分市场", "en": "Segment"}},
     {"key": "credit_code", "type": "text", "label": {"zh-hans": "授信编号", "en": "Credit code"},
@@ -22,10 +27,21 @@ CUSTOM_FIELDS = {"account": [
 ]}
 
 
+def _lookups(alpha, actor) -> list[tuple[str, str, list[str]]]:
+    with schema_context(alpha.schema_name):
+        return list(AuditEntry.objects.filter(actor=actor, action=AuditAction.PHONE_LOOKUP).order_by("id")
+                    .values_list("entity", "record_label", "fields"))
+
+
 def _ids(api, path, **params) -> list[int]:
     response = api.get(path, params)
     assert response.status_code == 200, response.content
     return [row["id"] for row in response.json()["results"]]
+
+
+def _csv_lines(response) -> int:
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode().count("\n")
 
 
 def _fields(response) -> list[dict]:
@@ -62,6 +78,81 @@ def configured(team, alpha):
         document["custom_fields"] = CUSTOM_FIELDS
         config.config_save(actor=team.owner, document=document, base_version=current_version())
     return team
+
+
+# --- search --------------------------------------------------------------------------------------
+
+def test_finance_finds_no_account_by_any_part_of_a_phone_or_an_email(team, alpha, shared):
+    finance = api_for(team.finance)
+    # finance sees the account (by name) but none of its phones or emails
+    assert _ids(finance, "/api/v1/accounts", q="远景") == [shared.pk]
+    random_answer = finance.get("/api/v1/accounts", {"q": "7350"}).json()
+    assert random_answer == {"next": None, "previous": None, "results": []}
+    for query in [*MASKED_FRAGMENTS, "5678", NUMBER, "+86 139-1234-5678", "ceo@yuanjing", "yuanjing.cn"]:
+        assert finance.get("/api/v1/accounts", {"q": query}).json() == random_answer, query
+        assert _csv_lines(finance.get("/api/v1/accounts/export", {"q": query})) == 1, query
+    # the web list and the search page answer the same
+    client = Client(HTTP_HOST="alpha.localhost")
+    assert client.post("/login/", {"email": team.finance.email, "password": PASSWORD}).status_code == 302
+    assert [a.pk for a, _out in client.get("/accounts/", {"q": "5678"}).context["rows"]] == []
+    page = client.get("/search/", {"q": NUMBER}).context
+    assert (page["accounts"], page["contacts"], page["found"]) == ([], [], False)
+    # and no lookup by a whole number happened: finance may not make one
+    assert _lookups(alpha, team.finance) == []
+
+
+def test_a_member_finds_a_shared_account_by_its_shown_digits_or_whole_number_never_by_masked_ones(
+        team, alpha, shared):
+    member = api_for(team.member)
+    assert [row["phones"] for row in member.get("/api/v1/accounts").json()["results"]] == [["139****5678"]]
+    for fragment in MASKED_FRAGMENTS:
+        assert _ids(member, "/api/v1/accounts", q=fragment) == [], fragment
+    # the digits the mask shows, and the whole number however it is written
+    assert _ids(member, "/api/v1/accounts", q="5678") == [shared.pk]
+    assert _ids(member, "/api/v1/accounts", q=NUMBER) == [shared.pk]
+    assert _ids(member, "/api/v1/accounts", q="+86 139-1234-5678") == [shared.pk]
+    # each search by a whole number is in the audit log, masked — the hit and the valid fragment that missed
+    assert _lookups(alpha, team.member) == [("account", "391***5678", ["phones"]),
+                                            ("account", "139****5678", ["phones"]),
+                                            ("account", "139****5678", ["phones"])]
+    # the web list and the search page follow the same rule
+    client = Client(HTTP_HOST="alpha.localhost")
+    assert client.post("/login/", {"email": team.member.email, "password": PASSWORD}).status_code == 302
+    assert [a.pk for a, _out in client.get("/accounts/", {"q": "1234"}).context["rows"]] == []
+    assert [a.pk for a, _out in client.get("/accounts/", {"q": "5678"}).context["rows"]] == [shared.pk]
+    assert [a.pk for a in client.get("/search/", {"q": "9123"}).context["accounts"]] == []
+    assert [a.pk for a in client.get("/search/", {"q": NUMBER}).context["accounts"]] == [shared.pk]
+    # the page searched accounts and contacts by the whole number: one entry each
+    assert _lookups(alpha, team.member)[-2:] == [("account", "139****5678", ["phones"]),
+                                                 ("contact", "139****5678", ["phones"])]
+
+
+def test_a_viewer_matches_the_shown_digits_but_no_whole_number(team, alpha, shared):
+    with schema_context(alpha.schema_name):
+        records.account_share(actor=team.owner, account=shared, user=team.viewer, access="read")
+    viewer = api_for(team.viewer)
+    assert _ids(viewer, "/api/v1/accounts", q="5678") == [shared.pk]
+    # a viewer cannot reveal a number, so it cannot confirm a guess of one either
+    assert _ids(viewer, "/api/v1/accounts", q=NUMBER) == []
+    assert _lookups(alpha, team.viewer) == []
+
+
+def test_contacts_and_leads_follow_the_same_phone_rule(team, alpha, shared):
+    from core.leads import services as leads
+
+    with schema_context(alpha.schema_name):
+        contact = records.contact_create(actor=team.owner, data={
+            "name": "王芳", "account": shared.pk, "owner": team.member2.pk, "phones": ["13700005678"]})
+        lead = leads.lead_create(actor=team.member, data={"name": "李雷", "phones": ["13600005678"]})
+    member = api_for(team.member)
+    for path, pk in (("/api/v1/contacts", contact.pk), ("/api/v1/leads", lead.pk)):
+        assert _ids(member, path, q="0000") == [], path
+        assert _ids(member, path, q="0005") == [], path
+        assert _ids(member, path, q="5678") == [pk], path
+    assert _ids(member, "/api/v1/contacts", q="13700005678") == [contact.pk]
+    assert _ids(member, "/api/v1/leads", q="13600005678") == [lead.pk]
+    assert _lookups(alpha, team.member) == [("contact", "137****5678", ["phones"]),
+                                            ("lead", "136****5678", ["phones"])]
 
 
 # --- filters and ordering ------------------------------------------------------------------------
@@ -154,3 +245,65 @@ def test_the_web_list_offers_finance_no_filter_by_fields_it_cannot_read(team, al
     page = owner.get("/accounts/", {"province": "四川"}).context
     assert [a.pk for a, _out in page["rows"]] == [shared.pk]
     assert {"province", "city"} <= set(page["filter_form"].fields)
+
+
+# --- duplicate checks ----------------------------------------------------------------------------
+
+def test_a_duplicate_check_by_phone_or_email_as_finance_compares_neither(team, alpha, shared):
+    with schema_context(alpha.schema_name):
+        twin = records.account_create(actor=team.owner, data={"name": "Twin Co", "owner": team.member.pk,
+                                                              "phones": [NUMBER]})
+    finance = api_for(team.finance)
+    nothing = {"matches": [], "hidden_matches": 0}
+    assert finance.post("/api/v1/accounts/duplicates", {"phones": ["13700007777"]}, format="json").json() == nothing
+    assert finance.post("/api/v1/accounts/duplicates", {"phones": [NUMBER]}, format="json").json() == nothing
+    assert finance.post("/api/v1/accounts/duplicates", {"emails": ["ceo@yuanjing.cn"]},
+                        format="json").json() == nothing
+    # the name is what finance reads, and what it is matched by
+    by_name = finance.post("/api/v1/accounts/duplicates", {"name": "成都远景教育"}, format="json").json()
+    assert ([m["id"] for m in by_name["matches"]], by_name["hidden_matches"]) == ([shared.pk], 0)
+    assert "phones" not in by_name["matches"][0]
+    # an account's duplicates: the twin shares the phone only, so finance is told of none; the owner is
+    assert finance.get(f"/api/v1/accounts/{twin.pk}/duplicates").json() == nothing
+    assert [m["id"] for m in api_for(team.owner).get(f"/api/v1/accounts/{twin.pk}/duplicates").json()["matches"]] \
+        == [shared.pk]
+    assert _lookups(alpha, team.finance) == []
+
+
+def test_a_duplicate_check_by_typed_numbers_is_audited_and_counts_unseen_matches_for_creators(team, alpha, shared):
+    with schema_context(alpha.schema_name):
+        hidden = records.account_create(actor=team.owner, data={"name": "Hidden Co", "owner": team.member2.pk,
+                                                                "phones": ["13800001111"]})
+    member = api_for(team.member)
+    check = member.post("/api/v1/accounts/duplicates", {"phones": ["138 0000 1111"]}, format="json").json()
+    assert check == {"matches": [], "hidden_matches": 1}
+    assert _lookups(alpha, team.member) == [("account", "138****1111", ["phones"])]
+    # support, who creates no accounts, is told only of the matches it may see: no count of the others
+    support = api_for(team.support)
+    assert support.post("/api/v1/accounts/duplicates", {"name": "Hidden Co", "phones": ["13800001111"]},
+                        format="json").json() == {"matches": [], "hidden_matches": 0}
+    assert hidden.pk not in _ids(support, "/api/v1/accounts")
+
+
+# --- stored tokens -------------------------------------------------------------------------------
+
+def test_the_migration_replaces_every_fragment_token_by_the_whole_number_and_its_shown_digits(team, alpha, shared):
+    import importlib
+
+    from django.apps import apps
+
+    from core.crypto.cipher import phone_search_tokens
+    from core.entities.search import phone_exact_token, phone_tail_token, text_tokens
+    from core.records.models import Account
+
+    migration = importlib.import_module("core.records.migrations.0004_phone_search_tokens")
+    old = sorted(text_tokens(shared.name) | text_tokens("ceo@yuanjing.cn")
+                 | {"p:" + token[:30] for token in phone_search_tokens("13912345678")})
+    with schema_context(alpha.schema_name):
+        Account.objects.filter(pk=shared.pk).update(search_tokens=old)  # as written before the change
+        migration.retokenize(apps, None)
+        tokens = set(Account.objects.get(pk=shared.pk).search_tokens)
+    assert {token for token in tokens if token.startswith(("p:", "pe:", "pt:"))} == {
+        phone_exact_token("+8613912345678"), phone_tail_token("5678")}
+    assert tokens - {phone_exact_token("+8613912345678"), phone_tail_token("5678")} == \
+        text_tokens(shared.name) | text_tokens("ceo@yuanjing.cn")
