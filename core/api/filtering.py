@@ -43,20 +43,21 @@ class FilterSet(django_filters.FilterSet):
         return type(form_class.__name__, (StorableValuesForm, form_class), {})
 
 
+def filter_named(filterset_class: type[django_filters.FilterSet], param: str) -> str | None:
+    """The filter that reads query parameter `param`: `name` itself or `name_<suffix>` (range widgets)."""
+    if param in filterset_class.base_filters:
+        return param
+    head, sep, _ = param.rpartition("_")
+    while sep:  # created_after → created (a suffix widget), never more than a few steps
+        if head in filterset_class.base_filters:
+            return head
+        head, sep, _ = head.rpartition("_")
+    return None
+
+
 def _names_for(filterset_class: type[django_filters.FilterSet], params) -> frozenset[str]:
-    """The filters that read one of `params`: `name` itself or `name_<suffix>` (range widgets)."""
-    wanted = set()
-    for key in params:
-        if key in filterset_class.base_filters:
-            wanted.add(key)
-            continue
-        head, sep, _ = key.rpartition("_")
-        while sep:  # created_after → created (a suffix widget), never more than a few steps
-            if head in filterset_class.base_filters:
-                wanted.add(head)
-                break
-            head, sep, _ = head.rpartition("_")
-    return frozenset(wanted)
+    """The filters that read one of `params`."""
+    return frozenset(name for name in (filter_named(filterset_class, key) for key in params) if name is not None)
 
 
 @lru_cache(maxsize=512)

@@ -50,6 +50,7 @@ class AuditAction(models.TextChoices):
     STAGE_CHANGED = "stage_changed", pgettext_lazy("audit action", "Stage changed")
     CONFIG_CHANGED = "config_changed", pgettext_lazy("audit action", "Configuration changed")
     INTAKE_LOOKUP = "intake_lookup", pgettext_lazy("audit action", "Looked up a caller's account")
+    PHONE_LOOKUP = "phone_lookup", pgettext_lazy("audit action", "Looked up a whole phone number")
 
 
 def _refuse(what: str) -> NoReturn:

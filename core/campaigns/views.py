@@ -20,6 +20,7 @@ from core.access.people import assignable_owners
 from core.access.scoping import access_of
 from core.customization import custom_view
 from core.customization.pipelines import with_stage_labels
+from core.customization.query_rules import query_rules
 from core.web.pages import form_page, run_service
 
 from . import filters, forms, selectors, services
@@ -34,11 +35,14 @@ DEAL_LIMIT = 200
 def campaign_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     custom = custom_view.CustomList("campaign", actor)
-    filter_form = custom.add_filters(forms.CampaignFilterForm(request.GET or None))
-    qs = filters.CampaignFilter(request.GET, queryset=selectors.campaigns(actor=actor)).qs
+    rules = query_rules("campaign", actor)  # a field the role may not read is neither offered nor used
+    filter_form = custom.add_filters(rules.offered(forms.CampaignFilterForm(request.GET or None),
+                                                   filters.CampaignFilter))
+    qs = filters.CampaignFilter(rules.usable(request.GET, filters.CampaignFilter),
+                                queryset=selectors.campaigns(actor=actor)).qs
     qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
-    if query:
+    if query and rules.reads("name"):
         qs = qs.filter(name__icontains=query)
     page = Paginator(qs.order_by("-start_date", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     custom.attach(page.object_list)

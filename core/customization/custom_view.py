@@ -25,6 +25,7 @@ from django.utils.translation import pgettext
 
 from .compiled import CompiledField, CompiledFields
 from .custom_form import PREFIX, link_source
+from .filtering import filterable_field
 
 RANGE_TYPES = {"integer", "decimal", "percent", "money", "date", "datetime"}
 CHOICE_TYPES = {"select", "multi_select", "boolean", "user"}
@@ -195,7 +196,8 @@ class CustomList:
                                if field.spec.get("indexed") and field.can_see(self.role)]
         self.filters: list[ListFilter] = []
         for field in self.columns_fields:
-            if not field.sensitive:  # the API refuses filters on sensitive fields: they are encrypted
+            # the rule of the API's `custom.` filters: never a sensitive field (core.customization.filtering)
+            if filterable_field(entity, field.key, role=self.role) is not None:
                 self.filters.extend(self._filters_of(field))
 
     @property

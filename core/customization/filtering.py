@@ -5,6 +5,11 @@
 amount, everything else as text (dates and date-times are stored in ISO form, so text order is time
 order). An `indexed` field gets an expression index on exactly `sql_expression(field)` (core.customization
 .indexes), which is what the filter emits, so PostgreSQL uses it.
+
+A role filters and sorts only by the fields it sees, and nobody by a sensitive field (its values are
+encrypted; only the audited reveal shows them): `filterable_field` decides, and a refused parameter is
+a 400 naming it, with the same words for a field that does not exist (core.customization.query_rules
+applies the same rule to built-in fields).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from rest_framework.filters import OrderingFilter
 
+from .compiled import CompiledField
 from .current import current_config
 
 NUMERIC = {"integer", "decimal", "percent", "user", "link"}
@@ -77,16 +83,41 @@ def _value(field_type: str, raw: str, param: str) -> Any:
     return raw
 
 
+def filterable_field(entity: str, key: str, *, role: str) -> CompiledField | None:
+    """The custom field `key` if `role` may filter and sort by it: one it sees that is not sensitive."""
+    field = current_config().fields(entity).get(key)
+    if field is None or not field.can_see(role) or field.sensitive:
+        return None
+    return field
+
+
+def sortable_field(entity: str, key: str, *, role: str) -> CompiledField | None:
+    """…and whose values have an order (lists have none)."""
+    field = filterable_field(entity, key, role=role)
+    return field if field is not None and field.spec["type"] not in LISTS else None
+
+
+def filter_refusal(param: str) -> ValidationError:
+    """The 400 for a `custom.*` filter on a field one may not filter by (or that does not exist)."""
+    key = param.removeprefix(PREFIX).partition("__")[0]
+    return _error(param, _("“%(key)s” is not a custom field you can filter on.") % {"key": key})
+
+
+def ordering_refusal(term: str) -> ValidationError:
+    """The 400 for an `ordering=` term one may not sort by (or that the list does not offer)."""
+    return _error("ordering", _("You cannot sort by “%(field)s”.") % {"field": term})
+
+
 def apply_custom_filters(qs: QuerySet, entity: str, params: Mapping[str, str], *, role: str) -> QuerySet:
-    """Filter `qs` by every `custom.*` parameter; unknown or hidden fields are a 400 naming the parameter."""
-    fields = current_config().fields(entity)
+    """Filter `qs` by every `custom.*` parameter; unknown, hidden or sensitive fields are a 400 naming the
+    parameter."""
     for param, raw in params.items():
         if not param.startswith(PREFIX):
             continue
         key, _sep, lookup = param.removeprefix(PREFIX).partition("__")
-        field = fields.get(key)
-        if field is None or not field.can_see(role) or field.sensitive:
-            raise _error(param, _("“%(key)s” is not a custom field you can filter on.") % {"key": key})
+        field = filterable_field(entity, key, role=role)
+        if field is None:
+            raise filter_refusal(param)
         lookup = lookup or "exact"
         if lookup not in LOOKUPS:
             raise _error(param, _("Use one of: %(ops)s.") % {"ops": ", ".join(sorted(LOOKUPS))})
@@ -116,15 +147,15 @@ def apply_custom_filters(qs: QuerySet, entity: str, params: Mapping[str, str], *
 
 
 def annotate_for_ordering(qs: QuerySet, entity: str, ordering: str, *, role: str) -> QuerySet:
-    """Add the annotations `ordering=custom.<key>` needs (ordering itself is CustomOrderingFilter's)."""
-    fields = current_config().fields(entity)
+    """Add the annotations `ordering=custom.<key>` needs (ordering itself is CustomOrderingFilter's); a
+    field the role may not sort by is a 400 naming `ordering`."""
     for term in (ordering or "").split(","):
         key = term.strip().lstrip("-")
         if key.startswith(PREFIX):
-            field = fields.get(key.removeprefix(PREFIX))
-            if field is not None and field.can_see(role) and not field.sensitive \
-                    and field.spec["type"] not in LISTS:
-                qs = qs.annotate(**{annotation_name(field.key): expression(field.spec["type"], field.key)})
+            field = sortable_field(entity, key.removeprefix(PREFIX), role=role)
+            if field is None:
+                raise ordering_refusal(term.strip())
+            qs = qs.annotate(**{annotation_name(field.key): expression(field.spec["type"], field.key)})
     return qs
 
 

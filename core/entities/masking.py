@@ -19,12 +19,21 @@ def mask_text(text: str) -> str:
     return MASK + text[-4:] if len(text) >= 8 else MASK
 
 
+PHONE_TAIL = 4  # the last digits a masked number shows (what search may match of it)
+
+
 def mask_phone(phone: str) -> str:
     """138****5678: enough to recognise, not enough to call (short numbers keep two digits)."""
     digits = phone_digits(phone)
     if len(digits) <= 7:
         return digits[:2] + "*" * max(len(digits) - 2, 0)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-PHONE_TAIL:]
+
+
+def shown_phone_tail(phone: str) -> str | None:
+    """The last digits that `mask_phone` shows of `phone` (5678 of 138****5678); None when it shows none."""
+    digits = phone_digits(phone)
+    return digits[-PHONE_TAIL:] if len(digits) > 7 else None
 
 
 def mask_email(email: str) -> str:

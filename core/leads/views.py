@@ -23,6 +23,7 @@ from core.access.scoping import access_of, may
 from core.api.errors import ApplicationError
 from core.audit.services import audit_record
 from core.customization import custom_view
+from core.customization.query_rules import query_rules
 from core.records import selectors as records_selectors
 from core.web.forms import add_service_errors
 from core.web.pages import delete_page, error_text, first_page_query, keyset_page, run_service
@@ -61,12 +62,14 @@ def _profile(out: dict[str, Any]) -> list[tuple[str, str, str]]:
 def lead_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     custom = custom_view.CustomList("lead", actor)
-    filter_form = custom.add_filters(forms.LeadFilterForm(request.GET or None, owners=owner_menu(actor)))
-    qs = filters.LeadFilter(request.GET, queryset=selectors.leads(actor=actor)).qs
+    rules = query_rules("lead", actor)  # a field the role may not read is neither offered nor used
+    filter_form = custom.add_filters(rules.offered(
+        forms.LeadFilterForm(request.GET or None, owners=owner_menu(actor)), filters.LeadFilter))
+    qs = filters.LeadFilter(rules.usable(request.GET, filters.LeadFilter), queryset=selectors.leads(actor=actor)).qs
     qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
-        qs = records_selectors.search(qs, query, text_fields=("company", "name"))
+        qs = records_selectors.search(qs, query, actor=actor, text_fields=("company", "name"))
     rows, next_query = keyset_page(request, qs.select_related("owner"))
     access = access_of(actor)
     return render(request, "leads/lead_list.html", {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -17,13 +18,17 @@ from core.api.filtering import RequestedFiltersBackend
 from core.customization.filtering import CustomOrderingFilter, annotate_for_ordering, apply_custom_filters
 from core.entities.fields import input_serializer
 from core.entities.registry import registry
+from core.customization.query_rules import QueryRules
 from core.writepath.versions import etag, parse_if_match
 
 from . import filters, selectors, services
 from . import serializers as out
 from .models import Account
 
-SEARCH = OpenApiParameter("q", str, description="Name, email or phone (partial numbers of 4+ digits).")
+SEARCH = OpenApiParameter("q", str, description=(
+    "Any part of a name or email the role may read; a phone by its last four digits or the whole number "
+    "(roles that may reveal phones; audited)."))
+
 AccountIn = input_serializer("AccountIn", services.ACCOUNT_FIELDS)
 ContactIn = input_serializer("ContactIn", services.CONTACT_FIELDS)
 DealIn = input_serializer("DealIn", services.DEAL_FIELDS)
@@ -55,17 +60,30 @@ class RecordListView(ScopedGenericAPIView):
     def out(self, record) -> dict:
         return getattr(self.out_module, f"{self.entity}_out")(record, access_of(self.request.user))
 
-    def get(self, request: Request) -> Response:
+    def listed(self, request: Request) -> QuerySet:
+        """The scoped rows the query string asks for: filters, custom filters, ordering and `q`.
+
+        A filter or ordering by a field the caller's role may not read is a 400 naming the parameter,
+        before any row is read (core.customization.query_rules); the search looks only into readable
+        fields.
+        """
+        params = request.query_params
+        rules = QueryRules(self.entity, access_of(request.user))
+        rules.check(params, filterset_class=getattr(self, "filterset_class", None),
+                    ordering_fields=self.ordering_fields)
         qs = self.get_queryset()
-        if registry.get(self.entity).customizable:
-            role = access_of(request.user).role or ""
-            qs = apply_custom_filters(qs, self.entity, request.query_params, role=role)
-            qs = annotate_for_ordering(qs, self.entity, request.query_params.get("ordering", ""), role=role)
+        if rules.entity.customizable:
+            qs = apply_custom_filters(qs, self.entity, params, role=rules.role)
+            qs = annotate_for_ordering(qs, self.entity, params.get("ordering", ""), role=rules.role)
         qs = self.filter_queryset(qs)
-        query = request.query_params.get("q", "").strip()
+        query = params.get("q", "").strip()
+        if query and hasattr(qs.model, "search_tokens"):
+            qs = selectors.search(qs, query, actor=request.user, text_fields=self.text_fields)
+        return qs
+
+    def get(self, request: Request) -> Response:
+        qs = self.listed(request)
         if hasattr(qs.model, "search_tokens"):
-            if query:
-                qs = selectors.search(qs, query, text_fields=self.text_fields)
             qs = selectors.without_search_tokens(qs)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response([self.out(record) for record in page])
@@ -397,12 +415,7 @@ class AccountExportView(AccountListView):
         from core.web.spreadsheet import safe_row
 
         access = access_of(request.user)
-        qs = apply_custom_filters(self.get_queryset(), "account", request.query_params, role=access.role or "")
-        qs = self.filter_queryset(qs)
-        query = request.query_params.get("q", "").strip()
-        if query:
-            qs = selectors.search(qs, query, text_fields=self.text_fields)
-        records = list(qs.order_by("id")[:EXPORT_LIMIT])
+        records = list(self.listed(request).order_by("id")[:EXPORT_LIMIT])
         rows = [self.out(record) for record in records]
         services.records_export(actor=request.user, entity="account", count=len(rows),
                                 filters={key: value for key, value in request.query_params.items()})

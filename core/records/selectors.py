@@ -14,8 +14,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from core.access.scoping import access_of, access_record, access_record_for_write
+from core.customization.query_rules import audit_phone_lookup, query_rules
 from core.entities.registry import registry
-from core.entities.search import query_tokens
+from core.entities.search import phone_query, text_query_tokens
 from core.users.models import User
 
 from . import scopes
@@ -119,20 +120,36 @@ def without_search_tokens(qs: QuerySet) -> QuerySet:
     return qs.only(*_shown_fields(qs.model))
 
 
-def search(qs: QuerySet, query: str, *, text_fields: tuple[str, ...] = ("name",)) -> QuerySet:
-    """Name, email or (partial) phone search on the GIN-indexed token column; see core.entities.search."""
-    text, phone = query_tokens(query)
-    if not text and not phone:
+def search(qs: QuerySet, query: str, *, actor: User, text_fields: tuple[str, ...] = ("name",)) -> QuerySet:
+    """`qs` narrowed to a search box query, looking only into what `actor` may read of its records.
+
+    Names (`text_fields`) and emails match by any fragment of two or more characters, on the GIN-indexed
+    token column (core.entities.search), but only the fields the actor's role may read; a phone matches
+    by the four digits its mask shows or, for roles that may reveal phones, as the whole number — that
+    exact lookup is written to the audit log like a reveal (core.customization.query_rules).
+    """
+    query = query.strip()
+    text = text_query_tokens(query)
+    phone = phone_query(query)
+    if not text and not (phone.whole or phone.tail):
         return qs
+    entity = registry.for_model(qs.model)
+    rules = query_rules(entity, actor)
     condition = Q(pk__in=[])
-    if text:
+    fields = rules.text_fields(text_fields)
+    if text and (fields or rules.searches_emails()):
         precise = Q()
-        for field in text_fields:
-            precise |= Q(**{f"{field}__icontains": query.strip()})
-        precise |= Q(emails__icontains=query.strip().lower()) if hasattr(qs.model, "emails") else Q()
+        for field in fields:
+            precise |= Q(**{f"{field}__icontains": query})
+        if rules.searches_emails():
+            precise |= Q(emails__icontains=query.lower())
         condition |= Q(search_tokens__contains=text) & precise
-    if phone:
-        condition |= Q(search_tokens__contains=phone)
+    whole = rules.matches_whole_phone() and phone.whole is not None
+    tokens = phone.tokens(whole=whole, tail=rules.matches_phone_tail())
+    if tokens:
+        condition |= Q(search_tokens__overlap=tokens)
+    if whole:
+        audit_phone_lookup(actor=actor, entity=entity.key, phones=[phone.whole])
     return qs.filter(condition)
 
 

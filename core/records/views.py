@@ -40,6 +40,7 @@ from core.customization.pipelines import (
     with_stage_labels,
 )
 from core.entities.registry import registry
+from core.customization.query_rules import query_rules
 from core.web.pages import (
     PAGE_SIZE,
     delete_page,
@@ -200,12 +201,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def account_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     custom = custom_view.CustomList("account", actor)
-    filter_form = custom.add_filters(forms.AccountFilterForm(request.GET or None, owners=owner_menu(actor)))
-    qs = filters.AccountFilter(request.GET, queryset=selectors.accounts(actor=actor)).qs
+    rules = query_rules("account", actor)  # a field the role may not read is neither offered nor used
+    filter_form = custom.add_filters(rules.offered(
+        forms.AccountFilterForm(request.GET or None, owners=owner_menu(actor)), filters.AccountFilter))
+    qs = filters.AccountFilter(rules.usable(request.GET, filters.AccountFilter),
+                               queryset=selectors.accounts(actor=actor)).qs
     qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
-        qs = selectors.search(qs, query)
+        qs = selectors.search(qs, query, actor=actor)
     rows, next_query = keyset_page(request, qs.select_related("owner"))
     access = access_of(actor)
     return render(request, "records/account_list.html", {
@@ -303,13 +307,15 @@ def account_release(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def pool(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    qs = filters.AccountFilter(request.GET, queryset=selectors.pool(actor=actor)).qs
+    rules = query_rules("account", actor)
+    qs = filters.AccountFilter(rules.usable(request.GET, filters.AccountFilter),
+                               queryset=selectors.pool(actor=actor)).qs
     query = request.GET.get("q", "").strip()
     if query:
-        qs = selectors.search(qs, query)
+        qs = selectors.search(qs, query, actor=actor)
     rows, next_query = keyset_page(request, qs)
     return render(request, "records/pool.html", {
-        "rows": rows, "filter_form": forms.PoolFilterForm(request.GET or None),
+        "rows": rows, "filter_form": rules.offered(forms.PoolFilterForm(request.GET or None), filters.AccountFilter),
         "next_query": next_query, "first_query": first_page_query(request),
         "limit": settings.GUANXI_POOL_LIMIT,
     })
@@ -322,12 +328,15 @@ def pool(request: HttpRequest) -> HttpResponse:
 def contact_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     custom = custom_view.CustomList("contact", actor)
-    filter_form = custom.add_filters(forms.ContactFilterForm(request.GET or None, owners=owner_menu(actor)))
-    qs = filters.ContactFilter(request.GET, queryset=selectors.contacts(actor=actor)).qs
+    rules = query_rules("contact", actor)
+    filter_form = custom.add_filters(rules.offered(
+        forms.ContactFilterForm(request.GET or None, owners=owner_menu(actor)), filters.ContactFilter))
+    qs = filters.ContactFilter(rules.usable(request.GET, filters.ContactFilter),
+                               queryset=selectors.contacts(actor=actor)).qs
     qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
-        qs = selectors.search(qs, query)
+        qs = selectors.search(qs, query, actor=actor)
     rows, next_query = keyset_page(request, qs.select_related("owner"))
     selectors.with_account_names(actor=actor, rows=rows)
     access = access_of(actor)
@@ -434,7 +443,9 @@ def _board(request: HttpRequest, *, error: str = "") -> dict[str, Any]:
     """One pipeline's board: a column per stage in order, exact counts and totals, newest cards first."""
     actor = request.user
     pipeline = _board_pipeline(request)
-    qs = filters.DealFilter(request.GET, queryset=selectors.deals(actor=actor).filter(pipeline=pipeline.key)).qs
+    rules = query_rules("deal", actor)
+    qs = filters.DealFilter(rules.usable(request.GET, filters.DealFilter),
+                            queryset=selectors.deals(actor=actor).filter(pipeline=pipeline.key)).qs
     sums = qs.order_by().values("stage", "currency").annotate(count=Count("pk"), total=Sum("amount"))
     cards = (qs.select_related("owner")
              .annotate(rank=Window(RowNumber(), partition_by=[F("stage")], order_by=[F("id").desc()]))
@@ -452,7 +463,8 @@ def _board(request: HttpRequest, *, error: str = "") -> dict[str, Any]:
                for stage in pipeline.stages]
     return {"columns": columns, "stages": pipeline.stages, "error": error, "pipeline": pipeline,
             "pipelines": active_pipelines(),
-            "filter_form": forms.BoardFilterForm(request.GET or None, owners=owner_menu(actor)),
+            "filter_form": rules.offered(forms.BoardFilterForm(request.GET or None, owners=owner_menu(actor)),
+                                         filters.DealFilter),
             "can_create": access_of(actor).can_write()}
 
 
@@ -495,11 +507,13 @@ def deal_move(request: HttpRequest, pk: int) -> HttpResponse:
 def deal_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     custom = custom_view.CustomList("deal", actor)
-    filter_form = custom.add_filters(forms.DealFilterForm(request.GET or None, owners=owner_menu(actor)))
-    qs = filters.DealFilter(request.GET, queryset=selectors.deals(actor=actor)).qs
+    rules = query_rules("deal", actor)
+    filter_form = custom.add_filters(rules.offered(
+        forms.DealFilterForm(request.GET or None, owners=owner_menu(actor)), filters.DealFilter))
+    qs = filters.DealFilter(rules.usable(request.GET, filters.DealFilter), queryset=selectors.deals(actor=actor)).qs
     qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
-    if query:
+    if query and rules.reads("name"):
         qs = qs.filter(name__icontains=query)
     rows, next_query = keyset_page(request, qs.select_related("owner"))
     selectors.with_account_names(actor=actor, rows=rows)
@@ -635,10 +649,10 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     results: dict[str, list] = {"accounts": [], "contacts": [], "deals": []}
     if query:
-        results["accounts"] = list(selectors.search(selectors.accounts(actor=actor), query)
+        results["accounts"] = list(selectors.search(selectors.accounts(actor=actor), query, actor=actor)
                                    .select_related("owner").order_by("-id")[:SEARCH_LIMIT])
         results["contacts"] = selectors.with_account_names(actor=actor, rows=list(
-            selectors.search(selectors.contacts(actor=actor), query).order_by("-id")[:SEARCH_LIMIT]))
+            selectors.search(selectors.contacts(actor=actor), query, actor=actor).order_by("-id")[:SEARCH_LIMIT]))
         results["deals"] = with_stage_labels(selectors.with_account_names(actor=actor, rows=list(
             selectors.deals(actor=actor).filter(name__icontains=query).order_by("-id")[:SEARCH_LIMIT])))
     return render(request, "records/search.html", {"query": query, **results,

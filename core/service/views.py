@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST, require_safe
 from core.access.people import owner_menu, user_names
 from core.access.scoping import access_of, may
 from core.customization import custom_view
+from core.customization.query_rules import query_rules
 from core.records import scopes
 from core.records import selectors as records_selectors
 from core.web.pages import run_service
@@ -146,12 +147,14 @@ def ticket_queue(request: HttpRequest) -> HttpResponse:
     else:
         base = selectors.ticket_queue(actor=actor, now=now)
     custom = custom_view.CustomList("ticket", actor)
-    filter_form = custom.add_filters(forms.TicketFilterForm(request.GET or None, assignees=owner_menu(actor)))
-    qs = filters.TicketFilter(request.GET, queryset=base, request=request).qs
+    rules = query_rules("ticket", actor)  # a field the role may not read is neither offered nor used
+    filter_form = custom.add_filters(rules.offered(
+        forms.TicketFilterForm(request.GET or None, assignees=owner_menu(actor)), filters.TicketFilter))
+    qs = filters.TicketFilter(rules.usable(request.GET, filters.TicketFilter), queryset=base, request=request).qs
     qs = custom.filter(qs, request.GET, filter_form)
     query = request.GET.get("q", "").strip()
     if query:
-        qs = records_selectors.search(qs, query, text_fields=("subject",))
+        qs = records_selectors.search(qs, query, actor=actor, text_fields=("subject",))
     page = Paginator(qs.select_related("account", "assignee"), PAGE_SIZE).get_page(request.GET.get("page"))
     with_sla_state(page.object_list, now)
     custom.attach(page.object_list)

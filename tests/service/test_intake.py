@@ -48,7 +48,9 @@ def test_an_exact_identifier_finds_the_caller_and_lets_support_file(team, caller
     assert ticket.account_id == caller.pk
 
 
-@pytest.mark.parametrize("query", ["来电", "1391234", "5678", "caller.example", "杭", ""])
+# 3912345678 is a valid number of its own, and the caller's number without its first digit
+@pytest.mark.parametrize("query", ["来电", "1391234", "5678", "3912345678", "+86 391 234 5678", "caller.example",
+                                   "杭", ""])
 def test_fragments_find_nothing(team, caller, query):
     assert services.intake_lookup(actor=team.support, query=query) == []
     assert not AuditEntry.objects.filter(action=AuditAction.INTAKE_LOOKUP, actor=team.support).exists()
