@@ -108,6 +108,11 @@ def document_errors(document: Mapping[str, Any]) -> list[ConfigError]:
             for key in _duplicates(option.get("key", "") for option in spec.get("options") or []):
                 errors.append(ConfigError(f"{where}.options", _(
                     "Two options have the key “%(key)s”; each option key must be unique.") % {"key": key}))
+            if spec.get("unique") and spec.get("sensitive"):
+                # sensitive values are stored encrypted (a fresh nonce each time): no lookup could find a twin
+                errors.append(ConfigError(f"{where}.unique", _(
+                    "A sensitive field cannot be unique: its values are stored encrypted, so they cannot be "
+                    "compared. Remove “unique” or “sensitive”.")))
             try:
                 compile_fields([spec])
             except FieldSpecError as error:

@@ -16,9 +16,8 @@ from core.access.scoping import access_of, access_record
 from core.api.base import ScopedGenericAPIView, json_object
 from core.api.filtering import RequestedFiltersBackend
 from core.customization.filtering import CustomOrderingFilter, annotate_for_ordering, apply_custom_filters
-from core.entities.fields import input_serializer
-from core.entities.registry import registry
 from core.customization.query_rules import QueryRules
+from core.entities.fields import input_serializer
 from core.writepath.versions import etag, parse_if_match
 
 from . import filters, selectors, services
@@ -420,8 +419,8 @@ class AccountExportView(AccountListView):
         services.records_export(actor=request.user, entity="account", count=len(rows),
                                 filters={key: value for key, value in request.query_params.items()})
         builtin = list(rows[0]) if rows else list(out.account_out(Account(name=""), access))
-        # custom fields: one column each (`custom.<key>`, display values, sensitive ones masked, hidden ones
-        # absent); a role whose answers carry no custom values (finance) gets none
+        # custom fields: one column each (`custom.<key>`, display values, sensitive ones masked, the ones
+        # hidden from the reader's role absent)
         custom_fields = export_columns("account", request.user) if "custom" in builtin else []
         custom_cells = export_cells("account", records, request.user, custom_fields)
         builtin = [column for column in builtin if column != "custom"]

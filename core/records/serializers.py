@@ -14,8 +14,10 @@ from core.users.roles import Role
 from .models import Account, Contact, Deal, DealLineItem, Product
 
 CONTACT_DETAILS = frozenset({"phones", "emails", "wechat_id"})  # hidden from roles without contact details
-FINANCE_ACCOUNT_FIELDS = ("id", "version", "name", "kind", "level", "status", "billing_name", "tax_number", "bank_account",
-                          "owner", "created_at", "updated_at")
+# what finance reads of an account: its billing fields, what identifies it, and the custom fields shown to
+# finance (`visible_to`), as on the account page and in its history
+FINANCE_ACCOUNT_FIELDS = ("id", "version", "name", "kind", "level", "status", "billing_name", "tax_number",
+                          "bank_account", "custom", "owner", "created_at", "updated_at")
 
 
 def account_out(account: Account, access: Access) -> dict[str, Any]:

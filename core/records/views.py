@@ -39,8 +39,8 @@ from core.customization.pipelines import (
     stage_label,
     with_stage_labels,
 )
-from core.entities.registry import registry
 from core.customization.query_rules import query_rules
+from core.entities.registry import registry
 from core.web.pages import (
     PAGE_SIZE,
     delete_page,

@@ -107,7 +107,7 @@ MIDDLEWARE = [
     "guanxi.request_context.RequestIdMiddleware",
     "tenants.middleware.WorkspaceMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.web.csp.PageCSPMiddleware",  # django-csp; data answers get a fixed policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -231,8 +231,8 @@ def test_restricted_roles_answer_as_documented(doc, owner, alpha):
     owner.post("/api/v1/deals", {"name": "账款", "account": account, "amount": "10"}, format="json")
     finance = _client(make_user(alpha, role="finance", email="finance@alpha.test").email)
     _, listed = _call(doc, finance, "GET", "/api/v1/accounts", "/api/v1/accounts")
-    assert sorted(listed["results"][0]) == ["bank_account", "billing_name", "created_at", "id", "kind", "level",
-                                            "name", "owner", "status", "tax_number", "updated_at", "version"]
+    assert sorted(listed["results"][0]) == ["bank_account", "billing_name", "created_at", "custom", "id", "kind",
+                                            "level", "name", "owner", "status", "tax_number", "updated_at", "version"]
     _, deals = _call(doc, finance, "GET", "/api/v1/deals", "/api/v1/deals")
     assert [deal["name"] for deal in deals["results"]] == ["账款"]
     viewer = _client(make_user(alpha, role="viewer", email="viewer@alpha.test").email)

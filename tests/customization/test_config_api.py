@@ -178,3 +178,19 @@ def test_non_admins_read_the_configuration_without_hidden_fields_or_plugin_setti
     meta = api_for(team.finance).get("/api/v1/meta/fields/account").json()
     assert "emails" not in {item["key"] for item in meta["builtin"]}
     assert {item["key"] for item in meta["custom"]} == {"credit_limit", "segment"}
+
+
+def test_a_sensitive_field_cannot_be_unique(team, in_alpha):
+    """Encrypted values cannot be compared, so uniqueness could never be enforced: refused, with its path."""
+    from core.customization import services as config
+    from core.customization.current import current_version, default_document
+
+    document = default_document()
+    document["custom_fields"] = {"contact": [{"key": "id_card", "type": "text", "sensitive": True, "unique": True,
+                                              "label": {"zh-hans": "身份证", "en": "ID card"}}]}
+    errors = config.config_validate(document)
+    assert [(error.path, error.message) for error in errors] == [(
+        "$.custom_fields.contact[0].unique",
+        "A sensitive field cannot be unique: its values are stored encrypted, so they cannot be compared. "
+        "Remove “unique” or “sensitive”.")]
+    assert current_version() == 0

@@ -120,7 +120,7 @@ def test_finance_sees_billing_fields_only(team):
                              format="json").json()
     body = api_for(team.finance).get(f"/api/v1/accounts/{account['id']}").json()
     assert set(body) == {"id", "version", "name", "kind", "level", "status", "billing_name", "tax_number", "bank_account",
-                         "owner", "created_at", "updated_at"}
+                         "custom", "owner", "created_at", "updated_at"}
 
 
 def test_pool_claim_and_release_are_on_the_timeline(team, alpha):

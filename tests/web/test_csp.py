@@ -149,3 +149,13 @@ def test_hsts_header_on_https_requests(settings, db):
     response = Client(HTTP_HOST="localhost").get("/", secure=True)
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert "Strict-Transport-Security" not in Client(HTTP_HOST="localhost").get("/")  # plain HTTP: never
+
+
+def test_data_answers_carry_the_strict_fixed_policy(team, alpha):
+    """JSON and CSV answers are never run as pages: one precomputed `default-src 'none'` policy."""
+    from tests.records.conftest import api_for
+
+    api = api_for(team.member)
+    assert api.get("/api/v1/accounts")["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert api.get("/api/v1/accounts/export")["Content-Security-Policy"] == (
+        "default-src 'none'; frame-ancestors 'none'")

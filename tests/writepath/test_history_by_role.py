@@ -59,3 +59,14 @@ def test_the_account_page_timeline_leaves_hidden_fields_out(configured, alpha):
     assert client.post("/login/", {"email": team.member.email, "password": PASSWORD}).status_code == 302
     html = client.get(f"/accounts/{account.pk}/").content.decode()
     assert "70万" not in html and 'data-field="custom.credit_limit"' not in html
+
+
+def test_finance_reads_the_custom_fields_shown_to_it_in_the_api_as_on_the_page(configured):
+    """The account answer, the page and the history agree on what finance reads of custom fields."""
+    team = configured
+    account = records.account_create(actor=team.owner, data={"name": "Agree Co", "custom": {
+        "credit_limit": "20万", "segment": "制造"}})
+    body = api_for(team.finance).get(f"/api/v1/accounts/{account.pk}").json()
+    assert body["custom"] == {"credit_limit": "20万", "segment": "制造"}
+    body = api_for(team.member).get(f"/api/v1/accounts/{account.pk}")
+    assert body.status_code == 404  # not the member's account at all
