@@ -62,3 +62,20 @@ def test_import_layers_hold():
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "0 broken" in result.stdout
+
+
+def test_services_and_selectors_are_called_by_name_not_looked_up():
+    """`getattr(services, f"{entity}_create")` hides who calls a service from grep: refused everywhere."""
+    import ast
+
+    offences = []
+    for path in _python_files():
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
+                    and len(node.args) >= 2 and isinstance(node.args[1], ast.JoinedStr)):
+                target = ast.unparse(node.args[0])
+                if any(word in target for word in ("services", "selectors", "serializers", "module", "out")):
+                    offences.append(f"{path.relative_to(ROOT)}:{node.lineno}: getattr({target}, f\\"…\\")")
+    assert offences == []

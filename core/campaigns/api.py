@@ -32,23 +32,33 @@ class _WithMetrics:
         return out.campaign_out(record, access_of(self.request.user))
 
 
-@extend_schema(parameters=[SEARCH], tags=["campaigns"], request=CampaignIn)
-class CampaignListView(_WithMetrics, RecordListView):
+class CampaignViews(_WithMetrics):
+    """Where the campaign views read and write (this app's selectors and services)."""
+
     entity = "campaign"
-    selectors_module = selectors
-    services_module = services
-    out_module = out
+
+    def scoped_queryset(self):
+        return selectors.campaigns(actor=self.request.user)
+
+    def create(self, data: dict):
+        return services.campaign_create(actor=self.request.user, data=data)
+
+    def update(self, record, data: dict, version: int | None):
+        return services.campaign_update(actor=self.request.user, campaign=record, data=data, version=version)
+
+    def remove(self, record, version: int | None) -> None:
+        services.campaign_delete(actor=self.request.user, campaign=record, version=version)
+
+
+@extend_schema(parameters=[SEARCH], tags=["campaigns"], request=CampaignIn)
+class CampaignListView(CampaignViews, RecordListView):
     serializer_class = out.CampaignOut
     filterset_class = filters.CampaignFilter
     ordering_fields = ["id", "name", "start_date", "end_date", "budget", "created_at", "updated_at"]
 
 
 @extend_schema(tags=["campaigns"], request=CampaignIn)
-class CampaignDetailView(_WithMetrics, RecordDetailView):
-    entity = "campaign"
-    selectors_module = selectors
-    services_module = services
-    out_module = out
+class CampaignDetailView(CampaignViews, RecordDetailView):
     serializer_class = out.CampaignOut
 
 

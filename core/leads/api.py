@@ -17,12 +17,31 @@ from . import serializers as out
 
 LeadIn = input_serializer("LeadIn", services.LEAD_FIELDS)
 
-@extend_schema(parameters=[SEARCH], tags=["leads"], request=LeadIn)
-class LeadListView(RecordListView):
+
+class LeadViews:
+    """Where the lead views read and write (this app's selectors, services and output)."""
+
     entity = "lead"
-    selectors_module = selectors
-    services_module = services
-    out_module = out
+    request: Request
+
+    def scoped_queryset(self):
+        return selectors.leads(actor=self.request.user)
+
+    def out(self, record) -> dict:
+        return out.lead_out(record, access_of(self.request.user))
+
+    def create(self, data: dict):
+        return services.lead_create(actor=self.request.user, data=data)
+
+    def update(self, record, data: dict, version: int | None):
+        return services.lead_update(actor=self.request.user, lead=record, data=data, version=version)
+
+    def remove(self, record, version: int | None) -> None:
+        services.lead_delete(actor=self.request.user, lead=record, version=version)
+
+
+@extend_schema(parameters=[SEARCH], tags=["leads"], request=LeadIn)
+class LeadListView(LeadViews, RecordListView):
     serializer_class = out.LeadOut
     filterset_class = filters.LeadFilter
     text_fields = ("company", "name")
@@ -30,11 +49,7 @@ class LeadListView(RecordListView):
 
 
 @extend_schema(tags=["leads"], request=LeadIn)
-class LeadDetailView(RecordDetailView):
-    entity = "lead"
-    selectors_module = selectors
-    services_module = services
-    out_module = out
+class LeadDetailView(LeadViews, RecordDetailView):
     serializer_class = out.LeadOut
 
 

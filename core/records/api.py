@@ -37,27 +37,23 @@ ProductIn = input_serializer("ProductIn", services.PRODUCT_FIELDS)
 class RecordListView(ScopedGenericAPIView):
     """List (filter, search, order, cursor pages) and create one kind of record.
 
-    Subclasses name the `entity`; the modules default to core.records' and can be another app's:
-    `selectors_module.<entity>s(actor=)`, `services_module.<entity>_create(actor=, data=)`,
-    `out_module.<entity>_out(record, access)`.
+    Subclasses name the `entity` and say, in plain calls a reader can grep, where its rows come from
+    (`scoped_queryset`), how one is shown (`out`) and which service creates one (`create`).
     """
 
     entity = ""
     lists_records = True  # GET answers a page of records (core.api.schema documents it so)
-    selectors_module: Any = selectors
-    services_module: Any = services
-    out_module: Any = out
     filter_backends = [RequestedFiltersBackend, CustomOrderingFilter]
     ordering_fields = ["id", "name", "created_at", "updated_at"]
     ordering = ["-id"]
     text_fields: tuple[str, ...] = ("name",)
     serializer_class = out.AccountOut
 
-    def scoped_queryset(self):
-        return getattr(self.selectors_module, f"{self.entity}s")(actor=self.request.user)
-
     def out(self, record) -> dict:
-        return getattr(self.out_module, f"{self.entity}_out")(record, access_of(self.request.user))
+        raise NotImplementedError
+
+    def create(self, data: dict) -> Any:
+        raise NotImplementedError
 
     def listed(self, request: Request) -> QuerySet:
         """The scoped rows the query string asks for: filters, custom filters, ordering and `q`.
@@ -88,26 +84,26 @@ class RecordListView(ScopedGenericAPIView):
         return self.get_paginated_response([self.out(record) for record in page])
 
     def post(self, request: Request) -> Response:
-        record = getattr(self.services_module, f"{self.entity}_create")(actor=request.user, data=json_object(request))
-        return Response(self.out(record), status=status.HTTP_201_CREATED)
+        return Response(self.out(self.create(json_object(request))), status=status.HTTP_201_CREATED)
 
 
 class RecordDetailView(ScopedGenericAPIView):
-    """Read (audited as a view), change and delete one record; modules as in RecordListView."""
+    """Read (audited as a view), change and delete one record: subclasses name the service of each
+    (`update`, `remove`) besides `scoped_queryset` and `out`, as in RecordListView."""
 
     if_match_methods = ("PATCH", "DELETE")  # the record's ETag, checked by the write path (412 when stale)
 
     entity = ""
-    selectors_module: Any = selectors
-    services_module: Any = services
-    out_module: Any = out
     serializer_class = out.AccountOut
 
-    def scoped_queryset(self):
-        return getattr(self.selectors_module, f"{self.entity}s")(actor=self.request.user)
-
     def out(self, record) -> dict:
-        return getattr(self.out_module, f"{self.entity}_out")(record, access_of(self.request.user))
+        raise NotImplementedError
+
+    def update(self, record, data: dict, version: int | None) -> Any:
+        raise NotImplementedError
+
+    def remove(self, record, version: int | None) -> None:
+        raise NotImplementedError
 
     def read(self, pk: int):
         record = self.get_object()
@@ -127,19 +123,94 @@ class RecordDetailView(ScopedGenericAPIView):
     def patch(self, request: Request, pk: int) -> Response:
         """Change the fields sent; with `If-Match: "<version>"` a stale copy is refused (412), not saved."""
         version = parse_if_match(request.headers.get("If-Match"))
-        record = getattr(self.services_module, f"{self.entity}_update")(
-            actor=request.user, **{self.entity: self.get_object()}, data=json_object(request), version=version)
-        return self.answer(record)
+        return self.answer(self.update(self.get_object(), json_object(request), version))
 
     def delete(self, request: Request, pk: int) -> Response:
-        version = parse_if_match(request.headers.get("If-Match"))
-        getattr(self.services_module, f"{self.entity}_delete")(actor=request.user, **{self.entity: self.get_object()},
-                                                              version=version)
+        self.remove(self.get_object(), parse_if_match(request.headers.get("If-Match")))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class AccountViews:
+    """Where the account views read and write: core.records' selectors, services and output."""
+
+    entity = "account"
+    request: Request
+
+    def scoped_queryset(self):
+        return selectors.accounts(actor=self.request.user)
+
+    def out(self, record) -> dict:
+        return out.account_out(record, access_of(self.request.user))
+
+    def create(self, data: dict):
+        return services.account_create(actor=self.request.user, data=data)
+
+    def update(self, record, data: dict, version: int | None):
+        return services.account_update(actor=self.request.user, account=record, data=data, version=version)
+
+    def remove(self, record, version: int | None) -> None:
+        services.account_delete(actor=self.request.user, account=record, version=version)
+
+
+class ContactViews:
+    entity = "contact"
+    request: Request
+
+    def scoped_queryset(self):
+        return selectors.contacts(actor=self.request.user)
+
+    def out(self, record) -> dict:
+        return out.contact_out(record, access_of(self.request.user))
+
+    def create(self, data: dict):
+        return services.contact_create(actor=self.request.user, data=data)
+
+    def update(self, record, data: dict, version: int | None):
+        return services.contact_update(actor=self.request.user, contact=record, data=data, version=version)
+
+    def remove(self, record, version: int | None) -> None:
+        services.contact_delete(actor=self.request.user, contact=record, version=version)
+
+
+class DealViews:
+    entity = "deal"
+    request: Request
+
+    def scoped_queryset(self):
+        return selectors.deals(actor=self.request.user)
+
+    def out(self, record) -> dict:
+        return out.deal_out(record, access_of(self.request.user))
+
+    def create(self, data: dict):
+        return services.deal_create(actor=self.request.user, data=data)
+
+    def update(self, record, data: dict, version: int | None):
+        return services.deal_update(actor=self.request.user, deal=record, data=data, version=version)
+
+    def remove(self, record, version: int | None) -> None:
+        services.deal_delete(actor=self.request.user, deal=record, version=version)
+
+
+class ProductViews:
+    entity = "product"
+    request: Request
+
+    def scoped_queryset(self):
+        return selectors.products(actor=self.request.user)
+
+    def out(self, record) -> dict:
+        return out.product_out(record, access_of(self.request.user))
+
+    def create(self, data: dict):
+        return services.product_create(actor=self.request.user, data=data)
+
+    def update(self, record, data: dict, version: int | None):
+        return services.product_update(actor=self.request.user, product=record, data=data, version=version)
+
+
 @extend_schema(parameters=[SEARCH], tags=["accounts"], request=AccountIn)
-class AccountListView(RecordListView):
+class AccountListView(AccountViews, RecordListView):
     entity = "account"
     filterset_class = filters.AccountFilter
 
@@ -148,7 +219,7 @@ class AccountListView(RecordListView):
         """Create, and report likely duplicates (same company name, phone or email) in the answer."""
         from .duplicates import duplicates_of_account
 
-        account = services.account_create(actor=request.user, data=json_object(request))
+        account = self.create(json_object(request))
         found = duplicates_of_account(actor=request.user, account=account)
         body = self.out(account) | {"possible_duplicates": {"ids": [a.pk for a in found.visible],
                                                             "hidden": found.hidden_count}}
@@ -156,7 +227,7 @@ class AccountListView(RecordListView):
 
 
 @extend_schema(tags=["accounts"], request=AccountIn)
-class AccountDetailView(RecordDetailView):
+class AccountDetailView(AccountViews, RecordDetailView):
     entity = "account"
 
     @extend_schema(responses={200: out.AccountOut, 301: OpenApiResponse(
@@ -173,20 +244,20 @@ class AccountDetailView(RecordDetailView):
 
 
 @extend_schema(parameters=[SEARCH], tags=["contacts"], request=ContactIn)
-class ContactListView(RecordListView):
+class ContactListView(ContactViews, RecordListView):
     entity = "contact"
     serializer_class = out.ContactOut
     filterset_class = filters.ContactFilter
 
 
 @extend_schema(tags=["contacts"], request=ContactIn)
-class ContactDetailView(RecordDetailView):
+class ContactDetailView(ContactViews, RecordDetailView):
     entity = "contact"
     serializer_class = out.ContactOut
 
 
 @extend_schema(tags=["deals"], request=DealIn)
-class DealListView(RecordListView):
+class DealListView(DealViews, RecordListView):
     entity = "deal"
     serializer_class = out.DealOut
     filterset_class = filters.DealFilter
@@ -194,13 +265,13 @@ class DealListView(RecordListView):
 
 
 @extend_schema(tags=["deals"], request=DealIn)
-class DealDetailView(RecordDetailView):
+class DealDetailView(DealViews, RecordDetailView):
     entity = "deal"
     serializer_class = out.DealOut
 
 
 @extend_schema(tags=["products"], request=ProductIn)
-class ProductListView(RecordListView):
+class ProductListView(ProductViews, RecordListView):
     entity = "product"
     serializer_class = out.ProductOut
     filterset_class = filters.ProductFilter
@@ -208,7 +279,7 @@ class ProductListView(RecordListView):
 
 
 @extend_schema(tags=["products"], request=ProductIn)
-class ProductDetailView(RecordDetailView):
+class ProductDetailView(ProductViews, RecordDetailView):
     entity = "product"
     serializer_class = out.ProductOut
     http_method_names = ["get", "patch", "head", "options"]  # products are archived (active=false), not deleted
@@ -278,8 +349,8 @@ class MergeView(ScopedGenericAPIView):
     entity = ""
     serializer_class = out.AccountOut
 
-    def scoped_queryset(self):
-        return getattr(selectors, f"{self.entity}s")(actor=self.request.user)
+    def merge(self, survivor, other, choices):
+        raise NotImplementedError
 
     def post(self, request: Request) -> Response:
         data = MergeIn(data=request.data)
@@ -287,14 +358,14 @@ class MergeView(ScopedGenericAPIView):
         qs = self.get_queryset()
         survivor = access_record(qs, data.validated_data["survivor"], "survivor")
         other = access_record(qs, data.validated_data["other"], "other")
-        merged = getattr(services, f"{self.entity}_merge")(actor=request.user, survivor=survivor, other=other,
-                                                           choices=data.validated_data.get("choices"))
-        return Response(getattr(out, f"{self.entity}_out")(merged, access_of(request.user)))
+        merged = self.merge(survivor, other, data.validated_data.get("choices"))
+        return Response(self.out(merged))
 
 
 @extend_schema(tags=["accounts"], request=MergeIn, summary="Merge two accounts")
-class AccountMergeView(MergeView):
-    entity = "account"
+class AccountMergeView(AccountViews, MergeView):
+    def merge(self, survivor, other, choices):
+        return services.account_merge(actor=self.request.user, survivor=survivor, other=other, choices=choices)
 
 
 class MoveIn(serializers.Serializer):
@@ -372,9 +443,11 @@ class ContactDuplicatesView(ScopedGenericAPIView):
 
 
 @extend_schema(tags=["contacts"], request=MergeIn, summary="Merge two contacts")
-class ContactMergeView(MergeView):
-    entity = "contact"
+class ContactMergeView(ContactViews, MergeView):
     serializer_class = out.ContactOut
+
+    def merge(self, survivor, other, choices):
+        return services.contact_merge(actor=self.request.user, survivor=survivor, other=other, choices=choices)
 
 
 class ReassignIn(serializers.Serializer):

@@ -20,12 +20,30 @@ TicketIn = input_serializer("TicketIn", services.TICKET_FIELDS, optional=tuple(s
 TicketUpdateIn = input_serializer("TicketUpdateIn", services.TICKET_UPDATE_FIELDS)
 
 
-@extend_schema(parameters=[SEARCH], tags=["tickets"], request=TicketIn)
-class TicketListView(RecordListView):
+class TicketViews:
+    """Where the ticket views read and write (this app's selectors, services and output)."""
+
     entity = "ticket"
-    selectors_module = selectors
-    services_module = services
-    out_module = out
+    request: Request
+
+    def scoped_queryset(self):
+        return selectors.tickets(actor=self.request.user)
+
+    def out(self, record) -> dict:
+        return out.ticket_out(record, access_of(self.request.user))
+
+    def create(self, data: dict):
+        return services.ticket_create(actor=self.request.user, data=data)
+
+    def update(self, record, data: dict, version: int | None):
+        return services.ticket_update(actor=self.request.user, ticket=record, data=data, version=version)
+
+    def remove(self, record, version: int | None) -> None:
+        services.ticket_delete(actor=self.request.user, ticket=record, version=version)
+
+
+@extend_schema(parameters=[SEARCH], tags=["tickets"], request=TicketIn)
+class TicketListView(TicketViews, RecordListView):
     serializer_class = out.TicketOut
     filterset_class = filters.TicketFilter
     text_fields = ("subject",)
@@ -34,11 +52,7 @@ class TicketListView(RecordListView):
 
 
 @extend_schema(tags=["tickets"], request=TicketUpdateIn)
-class TicketDetailView(RecordDetailView):
-    entity = "ticket"
-    selectors_module = selectors
-    services_module = services
-    out_module = out
+class TicketDetailView(TicketViews, RecordDetailView):
     serializer_class = out.TicketOut
 
 
