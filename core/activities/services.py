@@ -19,12 +19,10 @@ from django.core.mail import send_mail
 from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from core.access.scoping import access_of, require
-from core.api.inputs import datetime_problem
-from core.entities.fields import F, clean
+from core.entities.fields import clean
 from core.records.selectors import account_for_write
 from core.users.models import User
 from core.users.roles import Role
@@ -43,55 +41,6 @@ def _field_error(field: str, message: str, code: str) -> ValidationError:
 
 
 # --- validation ----------------------------------------------------------------------------------
-
-def _datetime(name: str, spec: F, value: Any) -> dt.datetime | None:
-    """An aware datetime from ISO 8601 text (a naive one is read in the actor's active time zone)."""
-    label = str(spec.label)
-    if value is None or value == "":
-        if spec.required:
-            raise _field_error(name, _("%(field)s is required.") % {"field": label}, "required")
-        return None
-    parsed = value if isinstance(value, dt.datetime) else None
-    if parsed is None and isinstance(value, str):
-        try:
-            parsed = parse_datetime(value.strip())
-        except ValueError:
-            parsed = None
-    if parsed is None:
-        raise _field_error(name, _("%(field)s must be a date and time like 2026-12-31T14:30+08:00.")
-                           % {"field": label}, "invalid")
-    aware = timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
-    problem = datetime_problem(aware)  # PostgreSQL refuses offsets beyond ±15:59 and years beyond 9999
-    if problem:
-        raise _field_error(name, problem, "invalid")
-    return aware
-
-
-def clean_fields(spec: dict[str, F], data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
-    """`core.entities.fields.clean` plus the "datetime" kind it does not know; every error in one raise."""
-    times = {name: field for name, field in spec.items() if field.kind == "datetime"}
-    errors: dict[str, list[ValidationError]] = {}
-    try:
-        cleaned = clean({k: v for k, v in spec.items() if k not in times},
-                        {k: v for k, v in data.items() if k not in times}, partial=partial)
-    except ValidationError as error:
-        errors.update(error.error_dict)
-        cleaned = {}
-    for name, field in times.items():
-        if name not in data:
-            if not partial and field.required:
-                errors.setdefault(name, []).append(ValidationError(
-                    _("%(field)s is required.") % {"field": str(field.label)}, code="required"))
-            continue
-        try:
-            cleaned[name] = _datetime(name, field, data[name])
-        except ValidationError as error:
-            for key, items in error.error_dict.items():
-                errors.setdefault(key, []).extend(items)
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
-
 
 def _active_user(field: str, user_id: int) -> None:
     if not User.objects.filter(pk=user_id, is_active=True).exists():
@@ -196,7 +145,7 @@ def may_log_activities(actor: User) -> bool:
 def activity_create(*, actor: User, data: dict[str, Any]) -> Activity:
     """Log an activity; by default now and in the actor's name, on records the actor may change."""
     require(may_log_activities(actor))
-    cleaned = clean_fields(ACTIVITY_FIELDS, data, partial=False)
+    cleaned = clean(ACTIVITY_FIELDS, data, partial=False)
     if cleaned.get("occurred_at") is None:
         cleaned["occurred_at"] = timezone.now()
     cleaned.setdefault("author", actor.pk)
@@ -209,7 +158,7 @@ def activity_create(*, actor: User, data: dict[str, Any]) -> Activity:
 def activity_update(*, actor: User, activity: Activity | int, data: dict[str, Any],
                     version: int | None = None) -> Activity:
     """Change an activity the actor may change (visible but not changeable: 403; hidden: 404)."""
-    cleaned = clean_fields(ACTIVITY_FIELDS, data, partial=True)
+    cleaned = clean(ACTIVITY_FIELDS, data, partial=True)
     if "occurred_at" in cleaned and cleaned["occurred_at"] is None:
         raise _field_error("occurred_at", _("%(field)s is required.") % {
             "field": str(ACTIVITY_FIELDS["occurred_at"].label)}, "required")
@@ -239,7 +188,7 @@ def _task_state(cleaned: dict[str, Any], task: Task) -> None:
 def task_create(*, actor: User, data: dict[str, Any]) -> Task:
     """Create a task, by default for the actor; it may be given to any active colleague."""
     require(access_of(actor).can_write())
-    cleaned = clean_fields(TASK_FIELDS, data, partial=False)
+    cleaned = clean(TASK_FIELDS, data, partial=False)
     cleaned.setdefault("assignee", actor.pk)
     _resolve_user(actor, cleaned, "assignee", any_colleague=True)
     instance = Task()
@@ -250,7 +199,7 @@ def task_create(*, actor: User, data: dict[str, Any]) -> Task:
 
 def task_update(*, actor: User, task: Task | int, data: dict[str, Any], version: int | None = None) -> Task:
     """Change a task; `done` and a new `remind_at` also set `done_at` / re-arm the reminder."""
-    cleaned = clean_fields(TASK_FIELDS, data, partial=True)
+    cleaned = clean(TASK_FIELDS, data, partial=True)
     _resolve_user(actor, cleaned, "assignee", any_colleague=True)
 
     def prepare(locked: Task, values: dict[str, Any]) -> None:

@@ -66,7 +66,7 @@ def _convert(name: str, spec: F, value: Any) -> Any:
         if spec.required:
             raise _error(name, _("%(field)s is required.") % {"field": label}, "required")
         return {"list": [], "phones": [], "emails": [], "decimal": None, "int": None, "date": None,
-                "fk": None, "bool": False}.get(spec.kind, "")
+                "datetime": None, "fk": None, "bool": False}.get(spec.kind, "")
     if spec.kind in TEXT_KINDS:
         if isinstance(value, dict | list | bool):
             raise _error(name, _("%(field)s must be text.") % {"field": label}, "invalid")
@@ -129,6 +129,8 @@ def _convert(name: str, spec: F, value: Any) -> Any:
             raise _error(name, _("%(field)s must be a whole number.") % {"field": label}, "invalid") from None
         _check_range(name, label, spec, number)
         return number
+    if spec.kind == "datetime":
+        return _datetime(name, label, value)
     if spec.kind == "date":
         if isinstance(value, dt.date):
             return value
@@ -149,6 +151,30 @@ def _convert(name: str, spec: F, value: Any) -> Any:
         except (TypeError, ValueError, OverflowError):
             raise _error(name, _("%(field)s must be the id of a record.") % {"field": label}, "invalid") from None
     raise ValueError(f"unknown field kind {spec.kind}")
+
+
+def _datetime(name: str, label: str, value: Any) -> dt.datetime:
+    """An aware datetime from ISO 8601 text (a naive one is read in the actor's active time zone) that
+    PostgreSQL can store: offsets within ±15:59, years 1 to 9999."""
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    from core.api.inputs import datetime_problem
+
+    parsed = value if isinstance(value, dt.datetime) else None
+    if parsed is None and isinstance(value, str):
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        raise _error(name, _("%(field)s must be a date and time like 2026-12-31T14:30+08:00.") % {"field": label},
+                     "invalid")
+    aware = timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+    problem = datetime_problem(aware)
+    if problem:
+        raise _error(name, problem, "invalid")
+    return aware
 
 
 def _as_list(name: str, label: str, value: Any) -> list[str]:
