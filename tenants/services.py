@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
+from core.events.outbox import record_event
 from core.users.models import User, normalize_email
 from core.users.roles import Role
-from plugins.manager import notify
 
 from . import template_schema
 from .addresses import schema_name_for, validate_workspace_address
@@ -148,6 +148,9 @@ def tenant_signup(*, company_name: str, workspace: str, name: str, email: str, p
                     from core.customization.services import config_apply_preset
 
                     config_apply_preset(actor=owner, preset=data["preset"], base_version=0)
+                # the workspace's first event, in its own outbox: committed with the workspace or not at all
+                record_event("workspace.created", {"workspace": tenant.slug, "schema_name": tenant.schema_name,
+                                                   "owner_email": owner.email}, actor_id=owner.pk)
             tenant.usage = {"active_users": 1}
             tenant.save(update_fields=["usage"])
     except IntegrityError as error:
@@ -160,8 +163,6 @@ def tenant_signup(*, company_name: str, workspace: str, name: str, email: str, p
     finally:
         connection.set_schema_to_public()
     logger.info("workspace created", extra={"tenant": tenant.schema_name})
-    notify("guanxi_workspace_created", workspace=tenant.slug, schema_name=tenant.schema_name,
-           owner_email=owner.email)
     return SignupResult(tenant=tenant, owner=owner, domain=workspace_host(address))
 
 

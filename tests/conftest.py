@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from tests.factories import WORKSPACES, drop_workspace, ensure_workspace
 
-pytest_plugins = ["tests.browser_fixtures", "tests.celery_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.celery_fixtures", "tests.plugin_fixtures"]
 
 
 @pytest.fixture(scope="session")

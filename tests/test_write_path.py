@@ -42,6 +42,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("core/customization/current.py", "cursor.execute"): "reads the configuration version in force: no write",
     ("core/customization/indexes.py", "cursor.execute"): "creates and drops expression indexes: DDL, no rows",
     ("platform/guanxi/health.py", "cursor.execute"): "the readiness probe's SELECT 1",
+    ("core/events/dispatch.py", "cursor.execute"):
+        "the dispatcher reads the snapshot's horizon and takes its advisory lock: no row of a record",
     ("core/campaigns/services.py", 'present.filter(lead_id__in=removed["leads"]).delete'):
         "campaign memberships (not records) removed under the campaign's lock; the campaign's trail records it",
     ("core/campaigns/services.py", 'present.filter(contact_id__in=removed["contacts"]).delete'):

@@ -13,3 +13,11 @@ class CustomizationConfig(AppConfig):
         from .rotation import token_holders
 
         register_token_holders(token_holders)
+
+        from core.events.subscribers import register_provider
+        from plugins import manager
+
+        from .plugins import plugin_subscribers, settings_of
+
+        register_provider(plugin_subscribers)
+        manager.set_settings_provider(settings_of)

@@ -53,6 +53,7 @@ class CompiledConfig:
     document: Mapping[str, Any]
     _fields: dict[str, CompiledFields] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    enabled_plugins: frozenset[str] | None = field(default=None, repr=False)  # core.customization.plugins
 
     @cached_property
     def settings(self) -> dict[str, Any]:

@@ -86,10 +86,24 @@ def config_save(*, actor: User, document: Any, base_version: int, note: str = ""
                      record_label=f"v{version.number}", fields=sorted(_changed_sections(previous, document)),
                      changes={"version": (in_force, version.number)} | ({"moved_deals": (None, moved)}
                                                                          if moved else {}))
+        _plugins_switched(previous, document)
         schema = connection.schema_name
         transaction.on_commit(lambda: _after_commit(version, schema))
     current.remember(version.number, version.pk)
     return version
+
+
+def _plugins_switched(previous: Mapping[str, Any], document: Mapping[str, Any]) -> None:
+    """A plugin enabled by this version receives the events from now on; a disabled one none at all."""
+    from core.events.dispatch import start_subscriber, stop_subscriber
+
+    from .plugins import enabled_in
+
+    before, after = enabled_in(previous), enabled_in(document)
+    for name in sorted(after - before):
+        start_subscriber(f"plugin:{name}")
+    for name in sorted(before - after):
+        stop_subscriber(f"plugin:{name}")
 
 
 def _after_commit(version: ConfigVersion, schema: str) -> None:

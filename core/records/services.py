@@ -19,12 +19,12 @@ from core.access.scoping import access_of, require
 from core.api.errors import Conflict
 from core.audit.services import audit_record
 from core.customization.pipelines import default_pipeline, get_pipeline
-from core.entities.events import emit
 from core.entities.fields import clean
 from core.entities.normalize import company_key
 from core.entities.registry import registry
 from core.entities.search import record_tokens
 from core.entities.trail import record_trail
+from core.events.outbox import record_event
 from core.users.models import User
 from core.writepath.save import delete_record, lock_record, save_record
 
@@ -418,8 +418,8 @@ def deal_move(*, actor: User, deal: Deal | int, stage: str, reason: str = "", pi
 def _record_stage_change(*, actor: User, deal: Deal, from_stage: str) -> None:
     """The stage history row and the stage event (the field history and audit come with the save)."""
     DealStageChange.objects.create(deal=deal, from_stage=from_stage, to_stage=deal.stage, actor=actor)
-    emit("guanxi_deal_stage_changed", deal_id=deal.pk, from_stage=from_stage, to_stage=deal.stage,
-         actor_id=actor.pk)
+    record_event("deal.stage_changed", {"deal_id": deal.pk, "from_stage": from_stage, "to_stage": deal.stage,
+                                        "actor_id": actor.pk}, actor_id=actor.pk)
 
 
 def deal_delete(*, actor: User, deal: Deal | int, version: int | None = None) -> None:

@@ -13,8 +13,8 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
-from core.entities.events import emit
 from core.entities.trail import record_trails
+from core.events.outbox import record_events
 
 from .models import Deal, DealStageChange
 
@@ -54,7 +54,7 @@ def deals_move_stage(*, actor: Any, from_pipeline: str, from_stage: str, to_pipe
                 changes["closed_at"] = (closed_at, None)
             items.append((pk, name, changes))
         record_trails(actor=actor, entity="deal", action="stage_changed", items=items)
-        for pk in ids:
-            emit("guanxi_deal_stage_changed", deal_id=pk, from_stage=from_stage, to_stage=stage.key,
-                 actor_id=getattr(actor, "pk", None))
+        actor_id = getattr(actor, "pk", None)
+        record_events(("deal.stage_changed", {"deal_id": pk, "from_stage": from_stage, "to_stage": stage.key,
+                                              "actor_id": actor_id}, actor_id) for pk in ids)
         total += len(ids)

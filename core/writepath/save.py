@@ -34,8 +34,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access.scoping import access_of, no_such_record, record_id, require
+from core.customization.plugins import validate_with_plugins
 from core.entities.registry import EntityType, registry
-from core.entities.trail import record_trail
+from core.entities.trail import masked, record_trail
 from core.users.models import User
 
 from .versions import StaleVersion
@@ -151,6 +152,7 @@ def save_record(
         diff.update(custom_changes)
         if not creating and not diff and not notes:
             return record
+        validate_with_plugins(entity=entity, record=record, changes=masked(entity, diff), actor=actor)
         if custom_changes:
             from core.customization.records import lock_unique
 

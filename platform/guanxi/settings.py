@@ -62,6 +62,7 @@ TENANT_APPS = [
     "core.crypto",
     "core.access",
     "core.audit",
+    "core.events",
     "core.auditlog",
     "core.customization",
     "core.overview",
@@ -194,6 +195,10 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF, f"*.{GUANXI_BASE_DOMAIN}:*"],
     },
 }
+
+# --- plugins (plugins/manager.py) ----------------------------------------------------------------
+# a comma-separated allow-list of plugin names; empty: every installed plugin loads
+GUANXI_PLUGINS = env.get_list("GUANXI_PLUGINS", "")
 
 # --- cache (throttling, compiled config) ----------------------------------------------------------
 REDIS_URL = env.get("REDIS_URL")

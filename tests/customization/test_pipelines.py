@@ -135,8 +135,9 @@ def test_removing_a_stage_that_holds_deals_needs_a_destination(team, deal):
     assert deal.version == 2
 
 
-def test_a_configuration_stage_move_announces_each_deal_after_commit(team, deal, django_capture_on_commit_callbacks):
-    from plugins.manager import get_plugin_manager
+def test_a_configuration_stage_move_announces_each_deal_after_commit(team, deal, plugin,
+                                                                    django_capture_on_commit_callbacks):
+    from core.events.models import DomainEvent
 
     heard = []
 
@@ -145,16 +146,19 @@ def test_a_configuration_stage_move_announces_each_deal_after_commit(team, deal,
         def guanxi_deal_stage_changed(self, deal_id, from_stage, to_stage, actor_id):
             heard.append((deal_id, from_stage, to_stage, actor_id))
 
-    listener = Listener()
-    get_plugin_manager().register(listener)
-    try:
-        fewer = gated_document()
-        fewer["pipelines"][0]["stages"] = [s for s in fewer["pipelines"][0]["stages"] if s["key"] != "initial_contact"]
-        with django_capture_on_commit_callbacks(execute=True):
-            config.config_save(actor=team.owner, document=fewer, base_version=1,
-                               moves={"new_business.initial_contact": "renewals.due"})
-    finally:
-        get_plugin_manager().unregister(listener)
+    plugin(Listener(), "listener")
+    fewer = gated_document()
+    fewer["pipelines"][0]["stages"] = [s for s in fewer["pipelines"][0]["stages"] if s["key"] != "initial_contact"]
+    from core.customization.current import current_config, current_version
+
+    fewer["plugins"] = dict(current_config().document.get("plugins") or {})
+    with django_capture_on_commit_callbacks(execute=True):
+        config.config_save(actor=team.owner, document=fewer, base_version=current_version(),
+                           moves={"new_business.initial_contact": "renewals.due"})
+    # the move is in the outbox, and the enabled plugin heard it once, after the commit
+    event = DomainEvent.objects.filter(type="deal.stage_changed").get()
+    assert event.payload == {"deal_id": deal.pk, "from_stage": "initial_contact", "to_stage": "due",
+                             "actor_id": team.owner.pk}
     assert heard == [(deal.pk, "initial_contact", "due", team.owner.pk)]
 
 
