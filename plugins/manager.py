@@ -104,6 +104,19 @@ def reset() -> None:
     _infos.clear()
 
 
+def install(plugin: Any, name: str, *, version: str = "") -> None:
+    """Register one more plugin in this process (tests, and plugins/testing.py's `installed_plugin`)."""
+    _register(get_plugin_manager(), name, plugin, version=version, builtin=False)
+    _callers.clear()
+
+
+def uninstall(name: str) -> None:
+    """Remove a plugin registered with `install`."""
+    get_plugin_manager().unregister(name=name)
+    _infos.pop(name, None)
+    _callers.clear()
+
+
 def installed() -> list[PluginInfo]:
     get_plugin_manager()
     return [_infos[name] for name in sorted(_infos)]

@@ -21,12 +21,8 @@ from . import manager
 @contextmanager
 def installed_plugin(plugin: Any, name: str, *, version: str = "0.0.test") -> Iterator[Any]:
     """Register `plugin` under `name` in this process's plugin manager until the block ends."""
-    pm = manager.get_plugin_manager()
-    manager._register(pm, name, plugin, version=version, builtin=False)  # noqa: SLF001 (the same path as loading)
-    manager._callers.clear()  # noqa: SLF001
+    manager.install(plugin, name, version=version)
     try:
         yield plugin
     finally:
-        pm.unregister(name=name)
-        manager._infos.pop(name, None)  # noqa: SLF001
-        manager._callers.clear()  # noqa: SLF001
+        manager.uninstall(name)
