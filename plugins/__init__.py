@@ -6,10 +6,7 @@
 returns the plugin's settings in the workspace a hook runs for. docs/plugins.md is the guide.
 """
 
-import pluggy
-
-hookspec = pluggy.HookspecMarker("guanxi")
-hookimpl = pluggy.HookimplMarker("guanxi")
+from .markers import hookimpl, hookspec
 
 
 def workspace_settings(name: str) -> dict:

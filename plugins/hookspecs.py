@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import hookspec
+from .markers import hookspec
 
 # --- in the write transaction ---------------------------------------------------------------------
 

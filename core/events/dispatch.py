@@ -120,19 +120,22 @@ def retry_delay(failures: int) -> dt.timedelta:
     return min(FIRST_RETRY * (2 ** max(failures - 1, 0)), LONGEST_RETRY)
 
 
-def _deliver_one(subscriber: Subscriber, event: DomainEvent) -> str | None:
-    """None when delivered; the error text when the subscriber raised (its writes rolled back)."""
+def _deliver_one(subscriber: Subscriber, event: DomainEvent, cursor: SubscriberCursor) -> str | None:
+    """None when delivered; the error text when the subscriber raised (its writes rolled back).
+
+    The time it took and a failure are counted on the cursor (per subscriber and workspace, for ops).
+    """
     started = time.perf_counter()
     try:
         with transaction.atomic():
             subscriber.deliver(event)
     except Exception as error:  # a subscriber's failure is recorded, never raised into the dispatcher
+        cursor.failed += 1
         logger.warning("event delivery failed", extra={"subscriber": subscriber.name, "event": str(event.event_id),
                                                        "event_type": event.type})
         return "".join(traceback.format_exception_only(type(error), error)).strip()[:2000] or type(error).__name__
     finally:
-        logger.debug("event delivered", extra={"subscriber": subscriber.name, "event_type": event.type,
-                                               "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
+        cursor.duration_ms += (time.perf_counter() - started) * 1000
     return None
 
 
@@ -147,7 +150,7 @@ def _serve(subscriber: Subscriber, readable: Q, limit: int, run: DispatchRun) ->
     delivered = 0
     for event in events:
         if subscriber.wants(event.type):
-            error = _deliver_one(subscriber, event)
+            error = _deliver_one(subscriber, event, cursor)
             if error is not None:
                 cursor.failures += 1
                 given_up = cursor.failures >= MAX_ATTEMPTS

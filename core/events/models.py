@@ -56,6 +56,8 @@ class SubscriberCursor(models.Model):
     retry_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     delivered = models.PositiveBigIntegerField(default=0)
+    failed = models.PositiveBigIntegerField(default=0, help_text="Failed attempts, all events.")
+    duration_ms = models.FloatField(default=0, help_text="Time spent delivering, all events (ms).")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
